@@ -1,0 +1,10 @@
+// Tests are compiled by `tsc` (npm run build) and Jest runs the emitted ES modules as they are:
+// no per-file transform, one type-check, and the same module graph as production.
+export default {
+  rootDir: 'dist',
+  testMatch: ['<rootDir>/test/**/*.test.js'],
+  transform: {},
+  testEnvironment: 'node',
+  testTimeout: 240_000,
+  moduleFileExtensions: ['js', 'json'],
+};

@@ -1,0 +1,80 @@
+// Agent adapter: runs the coding agent (Claude Code by default) — print mode for the analyzer, and interactive
+// sessions in a tmux worker pane, answering approval dialogs by policy. Uses the tmux adapter for panes.
+import type { TmuxAdapter } from './tmux.js';
+
+export interface ApprovalRecord {
+  at: string;
+  label: string;
+  /** "tool" | "trust" | "api-key" | … */
+  dialog: string;
+  /** Title line of the dialog ("Bash command", "Create file", …). */
+  title: string;
+  /** Command or path shown in the dialog. */
+  subject: string;
+  decision: 'allow' | 'deny';
+  reason: string;
+}
+
+export interface AgentProgress {
+  phase: 'claiming-pane' | 'starting' | 'running' | 'approving' | 'exiting' | 'done';
+  paneId?: string;
+  approvals: number;
+}
+
+export interface AgentSessionRequest {
+  /** "subissue-12": pane option @ccp_task, file names, pueue label. */
+  label: string;
+  worktree: string;
+  prompt: string;
+  /** Session wall-clock limit; then ccp exits the agent and reports a timeout. */
+  timeoutMs: number;
+  onProgress?: (progress: AgentProgress) => void;
+  /** Aborted when the activity is cancelled: the agent is stopped and the pane freed. */
+  signal?: AbortSignal;
+}
+
+export interface AgentSessionResult {
+  paneId: string;
+  /** Exit code the wrapper recorded; null when the agent did not exit by itself. */
+  exitCode: number | null;
+  endedBy: 'stop-hook' | 'exit' | 'timeout' | 'cancelled';
+  approvals: ApprovalRecord[];
+  /** The last screen, for failure reports. */
+  lastScreen: string;
+}
+
+export interface AskRequest {
+  prompt: string;
+  cwd: string;
+  timeoutMs: number;
+}
+
+export interface AgentAdapter {
+  /** One print-mode call (`claude -p --output-format json`); returns the final text. */
+  ask(request: AskRequest): Promise<string>;
+  /** One interactive session in a free worker pane of the tmux session; resolves when the agent is done. */
+  runSession(request: AgentSessionRequest): Promise<AgentSessionResult>;
+}
+
+export interface ClaudeCodeOptions {
+  /** Agent executable; default: the pinned Claude Code binary from node_modules. */
+  command?: string;
+  /** Extra argv before ccp's own flags. */
+  extraArgs?: string[];
+  /** HOME for the agent; undefined = the user's own HOME (their login). */
+  home?: string;
+  /** Write `hasCompletedOnboarding` into `<home>/.claude.json` (offline agent homes). */
+  seedHome?: boolean;
+  /** Pre-accept the trust dialog for each worktree in `<home>/.claude.json`; else the pane watcher answers it. */
+  preTrustWorktrees?: boolean;
+  /** Environment for the agent (e.g. ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY). Written to a 0600 file, never to a
+   * command line, pane or log. */
+  env?: Record<string, string>;
+  /** Claude Code permission mode; "default" so ccp's approval policy is in charge. */
+  permissionMode?: string;
+  tmux: TmuxAdapter;
+  session: string;
+  /** Where wrapper scripts, hook event files, exit codes and pane logs go. */
+  runDir: string;
+  pollIntervalMs?: number;
+}

@@ -1,0 +1,52 @@
+// Plain data shared by workflows, activities, adapters and the CLI. No I/O, no Node built-ins.
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export const PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface IssueSummary {
+  number: number;
+  /** GitHub's global issue id: the sub-issues API takes this, not the number. */
+  id: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  url: string;
+}
+
+/** One subissue as the analyzer planned it (before it exists on GitHub). */
+export interface PlannedSubissue {
+  /** Stable key inside the plan ("a", "api", …): dependencies and exactly-once markers use it. */
+  key: string;
+  title: string;
+  estimatedHours: number;
+  priority: Priority;
+  description: string;
+  acceptanceCriteria: string[];
+  technicalContext: string;
+  /** Keys of subissues this one builds on (validated: known keys, no cycles). */
+  dependsOn: string[];
+}
+
+export interface Plan {
+  subissues: PlannedSubissue[];
+}
+
+export interface CreatedSubissue extends PlannedSubissue {
+  number: number;
+  id: number;
+  url: string;
+}
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  state: 'open' | 'closed';
+  merged: boolean;
+  head: string;
+  base: string;
+}
