@@ -1,4 +1,9 @@
 // GitHub adapter: the only module that talks to GitHub (Octokit). Typed interface + factory.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import { Octokit } from '@octokit/rest';
 import type { IssueSummary, PullRequestRef, RepoRef } from '../shared/types.js';
 
 export interface CreateIssueInput {
@@ -40,4 +45,258 @@ export interface GitHubAdapterOptions {
   /** GitHub's write spacing (≥ 1 s). Only ever disabled against the local stand-in. */
   throttle?: boolean;
   userAgent?: string;
+}
+
+/** A failed GitHub call, with a message that says what to do. `status` is GitHub's HTTP status (absent: no answer). */
+export class GitHubError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'GitHubError';
+  }
+}
+
+const DEFAULT_BASE_URL = 'https://api.github.com';
+// Rate limits: retry twice after GitHub's retry-after / reset time, then give up and let the caller's retry policy act.
+const RATE_LIMIT_RETRIES = 2;
+
+interface HttpFailure {
+  status?: number;
+  message?: string;
+  response?: { data?: unknown; headers?: Record<string, string | undefined> };
+}
+
+function describeFailure(error: HttpFailure): string {
+  const data = error.response?.data as { message?: string; errors?: Array<{ message?: string; code?: string; field?: string }> } | undefined;
+  const details = (data?.errors ?? []).map((e) => e.message ?? [e.field, e.code].filter(Boolean).join(' ')).filter(Boolean);
+  return [data?.message ?? error.message ?? 'unknown error', ...details].join('; ');
+}
+
+/** Turns Octokit's errors into messages that name the object and the fix. Never includes the token. */
+function wrapError(error: unknown, what: string, repo: RepoRef, baseUrl: string): GitHubError {
+  const failure = error as HttpFailure;
+  const status = typeof failure.status === 'number' ? failure.status : undefined;
+  const where = `${repo.owner}/${repo.repo}`;
+  const detail = describeFailure(failure);
+  const message = (() => {
+    switch (status) {
+      case undefined:
+        return `could not reach GitHub at ${baseUrl} while trying to ${what}: ${detail}. Check the network and the API URL`;
+      case 401:
+        return `GITHUB_TOKEN is missing or invalid: GitHub answered 401 (${detail}) to ${what}. Set GITHUB_TOKEN or GH_TOKEN to a valid token, or run \`gh auth login\``;
+      case 403:
+      case 429:
+        return failure.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail)
+          ? `GitHub rate limit hit while trying to ${what} in ${where} (${detail}); wait for the limit to reset and retry`
+          : `the GitHub token may not ${what} in ${where} (${status}: ${detail}); grant it read/write access to issues and pull requests`;
+      case 404:
+        return `cannot ${what}: ${where} or the object was not found (404). Check the repository name and number, and that the token can see the repository`;
+      case 422:
+        return `GitHub rejected the request to ${what} in ${where}: ${detail}`;
+      default:
+        return `GitHub failed to ${what} in ${where} (${status}: ${detail}); retry later`;
+    }
+  })();
+  return new GitHubError(message, status, { cause: error });
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as HttpFailure | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+type IssueLike = { number: number; id: number; title: string; body?: string | null; state: string; html_url: string };
+type PullLike = {
+  number: number;
+  html_url: string;
+  state: string;
+  merged?: boolean;
+  merged_at: string | null;
+  head: { ref: string };
+  base: { ref: string };
+};
+
+const toIssue = (issue: IssueLike): IssueSummary => ({
+  number: issue.number,
+  id: issue.id,
+  title: issue.title,
+  body: issue.body ?? '',
+  state: issue.state === 'closed' ? 'closed' : 'open',
+  url: issue.html_url,
+});
+
+// List results carry merged_at but no `merged`.
+const toPull = (pull: PullLike): PullRequestRef => ({
+  number: pull.number,
+  url: pull.html_url,
+  state: pull.state === 'closed' ? 'closed' : 'open',
+  merged: pull.merged ?? pull.merged_at !== null,
+  head: pull.head.ref,
+  base: pull.base.ref,
+});
+
+export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapter {
+  const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
+  const Client = Octokit.plugin(throttling, retry);
+  const onLimit = (limit: string) => (retryAfter: number, request: { method: string; url: string }, octokit: Octokit, retryCount: number) => {
+    const again = retryCount < RATE_LIMIT_RETRIES;
+    octokit.log.warn(`GitHub ${limit} rate limit on ${request.method} ${request.url}; ${again ? `retrying in ${retryAfter}s` : 'giving up'}`);
+    return again;
+  };
+  const octokit = new Client({
+    auth: options.token,
+    baseUrl,
+    userAgent: options.userAgent ?? 'ccp',
+    throttle: options.throttle === false
+      ? { enabled: false }
+      : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+  });
+
+  async function call<T>(what: string, repo: RepoRef, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof GitHubError) throw error;
+      throw wrapError(error, what, repo, baseUrl);
+    }
+  }
+  const at = (repo: RepoRef) => ({ owner: repo.owner, repo: repo.repo });
+
+  const getPullRequest = (repo: RepoRef, pullNumber: number) =>
+    call(`read pull request #${pullNumber}`, repo, async () => toPull((await octokit.rest.pulls.get({ ...at(repo), pull_number: pullNumber })).data));
+
+  return {
+    getIssue: (repo, issueNumber) =>
+      call(`read issue #${issueNumber}`, repo, async () => {
+        const { data } = await octokit.rest.issues.get({ ...at(repo), issue_number: issueNumber });
+        if (data.pull_request) {
+          throw new GitHubError(`#${issueNumber} in ${repo.owner}/${repo.repo} is a pull request, not an issue: pass an issue number`, undefined);
+        }
+        return toIssue(data);
+      }),
+
+    createIssue: (repo, input) =>
+      call(`create issue "${input.title}"`, repo, async () => toIssue((await octokit.rest.issues.create({ ...at(repo), ...input })).data)),
+
+    findIssueByMarker: (repo, label, marker) =>
+      // Listing by label, not the search API: search's index lags behind writes by seconds to minutes.
+      call(`list issues labelled ${label}`, repo, async () => {
+        const pages = octokit.paginate.iterator(octokit.rest.issues.listForRepo, {
+          ...at(repo),
+          labels: label,
+          state: 'all',
+          sort: 'created',
+          direction: 'asc', // the oldest match wins, so duplicates from a race resolve the same way every time
+          per_page: 100,
+        });
+        for await (const page of pages) {
+          const found = page.data.find((issue) => !issue.pull_request && (issue.body ?? '').includes(marker));
+          if (found) return toIssue(found);
+        }
+        return undefined;
+      }),
+
+    addSubIssue: (repo, parentNumber, subIssueId) =>
+      call(`link issue id ${subIssueId} under #${parentNumber}`, repo, async () => {
+        try {
+          await octokit.rest.issues.addSubIssue({ ...at(repo), issue_number: parentNumber, sub_issue_id: subIssueId });
+        } catch (error) {
+          if (statusOf(error) !== 422) throw error;
+          // 422 covers "already linked" (fine: idempotent) and real refusals; the parent's list tells them apart.
+          const children = await octokit.paginate(octokit.rest.issues.listSubIssues, { ...at(repo), issue_number: parentNumber, per_page: 100 });
+          if (!children.some((child) => child.id === subIssueId)) throw error;
+        }
+      }),
+
+    createPullRequest: (repo, input) =>
+      call(`open a pull request from ${input.head} into ${input.base}`, repo, async () =>
+        toPull((await octokit.rest.pulls.create({ ...at(repo), ...input })).data),
+      ),
+
+    findPullRequestByHead: (repo, branch) =>
+      call(`list pull requests from ${branch}`, repo, async () => {
+        const { data } = await octokit.rest.pulls.list({
+          ...at(repo),
+          head: `${repo.owner}:${branch}`,
+          state: 'all',
+          sort: 'created',
+          direction: 'desc',
+          per_page: 1,
+        });
+        return data[0] && toPull(data[0]);
+      }),
+
+    getPullRequest,
+
+    mergePullRequest: (repo, pullNumber) =>
+      call(`merge pull request #${pullNumber}`, repo, async () => {
+        try {
+          await octokit.rest.pulls.merge({ ...at(repo), pull_number: pullNumber, merge_method: 'merge' });
+        } catch (error) {
+          const status = statusOf(error);
+          if (status !== 405 && status !== 409) throw error;
+          // Retried after a merge whose answer was lost: already merged is success.
+          if ((await getPullRequest(repo, pullNumber)).merged) return;
+          throw new GitHubError(
+            `pull request #${pullNumber} in ${repo.owner}/${repo.repo} cannot be merged (${describeFailure(error as HttpFailure)}): resolve its conflicts or update the branch, then retry`,
+            status,
+            { cause: error },
+          );
+        }
+      }),
+
+    createComment: (repo, issueNumber, body) =>
+      call(`comment on #${issueNumber}`, repo, async () => {
+        await octokit.rest.issues.createComment({ ...at(repo), issue_number: issueNumber, body });
+      }),
+
+    closeIssue: (repo, issueNumber, reason) =>
+      call(`close issue #${issueNumber}`, repo, async () => {
+        await octokit.rest.issues.update({ ...at(repo), issue_number: issueNumber, state: 'closed', state_reason: reason });
+      }),
+
+    ensureLabel: (repo, name, color, description) =>
+      call(`create label ${name}`, repo, async () => {
+        try {
+          await octokit.rest.issues.getLabel({ ...at(repo), name });
+          return;
+        } catch (error) {
+          if (statusOf(error) !== 404) throw error;
+        }
+        try {
+          await octokit.rest.issues.createLabel({ ...at(repo), name, color: color.replace(/^#/, ''), description });
+        } catch (error) {
+          // Someone else created it between our read and write.
+          if (statusOf(error) !== 422) throw error;
+          await octokit.rest.issues.getLabel({ ...at(repo), name });
+        }
+      }),
+
+    getDefaultBranch: (repo) =>
+      call('read the repository', repo, async () => (await octokit.rest.repos.get(at(repo))).data.default_branch),
+  };
+}
+
+const run = promisify(execFile);
+
+/**
+ * The token ccp uses: GITHUB_TOKEN, then GH_TOKEN, then `gh auth token` (for GH_HOST when set) if the GitHub CLI
+ * is installed and logged in; undefined when there is none.
+ */
+export async function resolveGitHubToken(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  for (const name of ['GITHUB_TOKEN', 'GH_TOKEN']) {
+    const value = env[name]?.trim();
+    if (value) return value;
+  }
+  const args = ['auth', 'token', ...(env.GH_HOST ? ['--hostname', env.GH_HOST] : [])];
+  try {
+    // PATH and HOME so gh can be found and read its login even when the caller passes a minimal environment.
+    const { stdout } = await run('gh', args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, timeout: 10_000 });
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined; // gh missing or not logged in
+  }
 }

@@ -1,5 +1,12 @@
 // pueue adapter: the only module that runs `pueue`/`pueued`. ccp mirrors each subissue as a pueue task so
 // `pueue status|follow|log` show the truth locally; Temporal stays the scheduler.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import { redactSecrets, scrubEnv } from '../core/env-scrub.js';
+import { shellQuote } from './tmux.js';
 
 export type PueueTaskState =
   | 'Locked' | 'Stashed' | 'Queued' | 'Running' | 'Paused'
@@ -44,4 +51,311 @@ export interface PueueAdapterOptions {
   dir: string;
   pueueBinary: string;
   pueuedBinary: string;
+}
+
+export class PueueError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PueueError';
+  }
+}
+
+// sun_path is 108 bytes on Linux and 104 on macOS, terminator included.
+const MAX_SOCKET_PATH_BYTES = 100;
+const CLIENT_TIMEOUT_MS = 15_000;
+const DAEMON_START_TIMEOUT_MS = 10_000;
+const POLL_MS = 50;
+const LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const RESTARTABLE: readonly PueueTaskState[] = ['Killed', 'Errored', 'FailedToSpawn', 'DependencyFailed'];
+const STARTABLE: readonly PueueTaskState[] = ['Locked', 'Stashed', 'Queued', 'Paused'];
+
+// The mirror task's command. It checks for the exit file BEFORE reading the log, so everything ccp wrote before
+// the exit file (the summary) is printed, then exits with ccp's code. (A background `tail -F` killed on exit could
+// lose or repeat those last lines.) Run via `exec`, so $PPID is pueued: the script ends if the daemon dies.
+const MIRROR_SCRIPT = `#!/usr/bin/env bash
+# ccp mirror task: prints a subissue's event log as it grows; exits with ccp's exit code once <label>.exit exists.
+dir=\${0%/*}; label=$1
+log="$dir/$label.log"; exit_file="$dir/$label.exit"
+printed=0
+while :; do
+  finished=0; [ -e "$exit_file" ] && finished=1
+  size=$(wc -c < "$log" 2>/dev/null); size=\${size//[!0-9]/}; size=\${size:-0}
+  if [ "$size" -gt "$printed" ]; then
+    tail -c +"$((printed + 1))" "$log" | head -c "$((size - printed))"
+    printed=$size
+  fi
+  if [ "$finished" = 1 ]; then
+    code=$(cat "$exit_file"); case "$code" in ''|*[!0-9]*) code=1 ;; esac
+    exit "$code"
+  fi
+  kill -0 "$PPID" 2>/dev/null || exit 1
+  sleep 0.3
+done
+`;
+
+interface RawTask {
+  id: number;
+  label?: string | null;
+  group: string;
+  command: string;
+  path: string;
+  envs?: Record<string, string>;
+  status: unknown;
+}
+
+function parseState(status: unknown, id: number): { state: PueueTaskState; exitCode?: number } {
+  const unexpected = (): PueueError =>
+    new PueueError(`unexpected status of pueue task ${id}: ${JSON.stringify(status)} (ccp requires pueue 4.x)`);
+  if (typeof status !== 'object' || status === null) throw unexpected();
+  const [key] = Object.keys(status);
+  if (key !== 'Done') {
+    if (STARTABLE.includes(key as PueueTaskState) || key === 'Running') return { state: key as PueueTaskState };
+    throw unexpected();
+  }
+  const result = (status as { Done: { result?: unknown } }).Done.result;
+  if (typeof result === 'string' && ['Success', ...RESTARTABLE].includes(result)) {
+    return { state: result as PueueTaskState };
+  }
+  if (typeof result === 'object' && result !== null) {
+    const failed = (result as { Failed?: unknown }).Failed;
+    if (typeof failed === 'number') return { state: 'Failed', exitCode: failed };
+    if ('FailedToSpawn' in result) return { state: 'FailedToSpawn' };
+  }
+  throw unexpected();
+}
+
+function toTask(raw: RawTask): PueueTask {
+  return {
+    id: raw.id, label: raw.label ?? null, group: raw.group, command: raw.command, path: raw.path,
+    envs: raw.envs ?? {}, ...parseState(raw.status, raw.id),
+  };
+}
+
+function yamlConfig(dir: string, socketPath: string): string {
+  // JSON strings are valid YAML double-quoted scalars: any path character is safe.
+  const q = (value: string): string => JSON.stringify(value);
+  return [
+    '# Written by ccp: its own pueued, isolated from the user\'s.',
+    'shared:',
+    `  pueue_directory: ${q(dir)}`,
+    `  runtime_directory: ${q(dir)}`,
+    `  unix_socket_path: ${q(socketPath)}`,
+    'daemon:',
+    '  shell_command: ["bash", "-c", "{{ pueue_command_string }}"]',
+    '',
+  ].join('\n');
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const cleanOutput = (text: string): string => text.replace(/\x1b\[[0-9;]*m/g, '').trim();
+
+function writeIfChanged(file: string, content: string, mode: number): void {
+  if (existsSync(file) && readFileSync(file, 'utf8') === content) return;
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, content, { mode });
+  renameSync(tmp, file);
+}
+
+/** Writes `<dir>/pueue.yml` (synchronously, so `configPath` is usable at once) and returns the adapter. */
+export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
+  const dir = path.resolve(options.dir);
+  const configPath = path.join(dir, 'pueue.yml');
+  const socketPath = path.join(dir, 'pueue.sock');
+  const mirrorDir = path.join(dir, 'mirror');
+  const scriptPath = path.join(mirrorDir, 'mirror-task.sh');
+  const daemonLog = path.join(dir, 'pueued.log');
+  if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
+    throw new PueueError(`pueue's socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes, more than `
+      + `the ${MAX_SOCKET_PATH_BYTES} a unix socket allows: choose a shorter state directory than ${dir}`);
+  }
+  // 0700: state.json, the shared secret and the mirror logs live here.
+  mkdirSync(mirrorDir, { recursive: true, mode: 0o700 });
+  writeIfChanged(configPath, yamlConfig(dir, socketPath), 0o600);
+
+  // pueue stores the adding client's whole environment in state.json: never hand it more than this.
+  const clientEnv = (): Record<string, string> => scrubEnv(process.env);
+
+  const call = (args: string[]) => execa(options.pueueBinary, ['-c', configPath, ...args], {
+    env: clientEnv(), extendEnv: false, reject: false, timeout: CLIENT_TIMEOUT_MS, stdin: 'ignore',
+  });
+
+  const run = async (args: string[]): Promise<string> => {
+    const result = await call(args);
+    if (result.exitCode !== 0) {
+      const reason = result.timedOut ? `timed out after ${CLIENT_TIMEOUT_MS} ms` : `exit ${result.exitCode}`;
+      const detail = cleanOutput(`${String(result.stderr)}\n${String(result.stdout)}`).split('\n').slice(0, 8);
+      throw new PueueError(redactSecrets(
+        `pueue ${args.join(' ')} failed (${reason}, config ${configPath}): ${detail.join(' | ')}`, process.env));
+    }
+    return String(result.stdout);
+  };
+
+  const answers = async (): Promise<boolean> => (await call(['status', '--json'])).exitCode === 0;
+
+  const readStatus = async (): Promise<{ tasks: PueueTask[]; groups: Record<string, { parallel_tasks: number }> }> => {
+    const parsed = JSON.parse(await run(['status', '--json'])) as {
+      tasks: Record<string, RawTask>; groups: Record<string, { parallel_tasks: number }>;
+    };
+    return { tasks: Object.values(parsed.tasks).map(toTask).sort((a, b) => a.id - b.id), groups: parsed.groups };
+  };
+
+  const status = async (): Promise<PueueTask[]> => (await readStatus()).tasks;
+
+  // The newest task wins if a label was ever added twice (e.g. a user's `pueue restart` without -i).
+  const findByLabel = async (label: string): Promise<PueueTask | undefined> =>
+    (await status()).filter((task) => task.label === label).pop();
+
+  const checkLabel = (label: string): void => {
+    if (!LABEL_PATTERN.test(label)) {
+      throw new PueueError(`invalid mirror label ${JSON.stringify(label)}: letters, digits, '.', '_', '-' only`);
+    }
+  };
+  const logFile = (label: string): string => path.join(mirrorDir, `${label}.log`);
+  const exitFile = (label: string): string => path.join(mirrorDir, `${label}.exit`);
+
+  const addMirror = async (label: string, group: string, cwd: string, command: string): Promise<void> => {
+    writeIfChanged(scriptPath, MIRROR_SCRIPT, 0o700);
+    // `add -w` needs an existing directory (and spawning fails if it vanished): fall back to the mirror dir.
+    const workdir = existsSync(cwd) ? cwd : mirrorDir;
+    await run(['add', '-p', '-s', '-g', group, '-l', label, '-w', workdir, '--', command]);
+  };
+
+  const mirrorLog = async (label: string, line: string): Promise<void> => {
+    checkLabel(label);
+    const [first, ...rest] = redactSecrets(line, process.env).replace(/\s+$/, '').split(/\r?\n/);
+    const text = [`${new Date().toISOString()} ${first}`, ...rest.map((more) => `    ${more}`)].join('\n');
+    await appendFile(logFile(label), `${text}\n`);
+  };
+
+  const mustFind = async (label: string): Promise<PueueTask> => {
+    const task = await findByLabel(label);
+    if (!task) throw new PueueError(`no pueue mirror task labelled ${label}: mirrorCreate it first`);
+    return task;
+  };
+
+  // Brings a mirror task to Running (or leaves it Done with ccp's result), whatever state retries find it in.
+  const ensureStarted = async (label: string, required: boolean): Promise<void> => {
+    let task = await findByLabel(label);
+    if (!task) {
+      if (required) throw new PueueError(`no pueue mirror task labelled ${label}: mirrorCreate it first`);
+      return;
+    }
+    if (task.state === 'Running' || task.state === 'Success' || task.state === 'Failed') return;
+    if (!existsSync(task.path)) {
+      // Its working directory is gone (worktree removed): spawning would fail, so re-add it elsewhere.
+      await run(['remove', String(task.id)]);
+      await addMirror(label, task.group, mirrorDir, task.command);
+      task = await mustFind(label);
+    }
+    // Killed: the daemon restarted under it; start force-starts stashed/queued tasks and resumes paused ones.
+    const args = RESTARTABLE.includes(task.state) ? ['restart', '-i', '-k', String(task.id)] : ['start', String(task.id)];
+    try {
+      await run(args);
+    } catch (err) {
+      // A concurrent retry may have started it (pueue refuses to start a running or finished task).
+      const now = await mustFind(label);
+      if (now.state !== 'Running' && now.state !== 'Success' && now.state !== 'Failed') throw err;
+    }
+  };
+
+  return {
+    configPath,
+
+    async ensureDaemon() {
+      if (await answers()) return;
+      const logFd = openSync(daemonLog, 'a', 0o600);
+      let exited: string | undefined;
+      try {
+        // Not `pueued -d`: spawning it detached ourselves keeps its output in a log we can point to.
+        const daemon = spawn(options.pueuedBinary, ['-c', configPath], {
+          detached: true, stdio: ['ignore', logFd, logFd], env: clientEnv(),
+        });
+        daemon.on('error', (err) => { exited = err.message; });
+        daemon.on('exit', (code, signal) => { exited = `exited with ${signal ?? `code ${code}`}`; });
+        daemon.unref();
+      } finally {
+        closeSync(logFd);
+      }
+      const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
+      let exitedPolls = 0;
+      // A second pueued started concurrently exits at once while the first one comes up: allow it a moment.
+      while (Date.now() < deadline && exitedPolls < 20) {
+        if (await answers()) return;
+        if (exited) exitedPolls++;
+        await sleep(POLL_MS);
+      }
+      const logTail = existsSync(daemonLog) ? cleanOutput(readFileSync(daemonLog, 'utf8')).split('\n').slice(-5) : [];
+      throw new PueueError(`pueued (${options.pueuedBinary}) did not answer on ${socketPath}`
+        + `${exited ? ` (it ${exited})` : ` within ${DAEMON_START_TIMEOUT_MS} ms`}; config ${configPath}, `
+        + `log ${daemonLog}${logTail.length ? `: ${logTail.join(' | ')}` : ''}`);
+    },
+
+    async shutdown() {
+      if (!(await answers())) return;
+      const pidFile = path.join(dir, 'pueue.pid');
+      const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : NaN;
+      await run(['shutdown']);
+      // Wait for the process itself to go, so callers may delete the directory right after.
+      const alive = (): boolean => {
+        try { process.kill(pid, 0); return true; } catch { return false; }
+      };
+      const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
+      while (Number.isInteger(pid) && alive() && Date.now() < deadline) await sleep(POLL_MS);
+    },
+
+    /** ccp's mirror groups use parallel 0 (unlimited): Temporal schedules, pueue only mirrors. */
+    async ensureGroup(group, parallel) {
+      if (!Number.isInteger(parallel) || parallel < 0) throw new PueueError(`invalid parallel ${parallel} for ${group}`);
+      const { groups } = await readStatus();
+      if (!groups[group]) {
+        try {
+          await run(['group', 'add', group, '-p', String(parallel)]);
+          return;
+        } catch (err) {
+          if (!(await readStatus()).groups[group]) throw err; // else a concurrent call added it
+        }
+      }
+      if ((await readStatus()).groups[group].parallel_tasks !== parallel) {
+        await run(['parallel', String(parallel), '-g', group]);
+      }
+    },
+
+    status,
+    findByLabel,
+
+    async mirrorCreate({ label, group, cwd, title }) {
+      checkLabel(label);
+      const existing = await findByLabel(label);
+      if (existing) return existing;
+      // A fresh task means the work has not started: a leftover exit file would end it at once.
+      rmSync(exitFile(label), { force: true });
+      if (!existsSync(logFile(label))) await mirrorLog(label, `mirror of ${label}: ${title}`);
+      const comment = title ? ` # ${title.replace(/[\r\n]+/g, ' ').slice(0, 100)}` : '';
+      await addMirror(label, group, cwd, `exec bash ${shellQuote(scriptPath)} ${shellQuote(label)}${comment}`);
+      return mustFind(label);
+    },
+
+    async mirrorStart(label) {
+      checkLabel(label);
+      await ensureStarted(label, true);
+    },
+
+    mirrorLog,
+
+    async mirrorFinish(label, exitCode, summary) {
+      checkLabel(label);
+      if (!existsSync(exitFile(label))) {
+        await mirrorLog(label, summary);
+        // Bash exit codes are 0..255; anything else would wrap (256 → 0, a false Success).
+        const code = Number.isInteger(exitCode) && exitCode >= 0 && exitCode <= 255 ? exitCode : 1;
+        // The script polls for the exit file: it must never see it half-written.
+        const tmp = `${exitFile(label)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+        await writeFile(tmp, `${code}\n`);
+        await rename(tmp, exitFile(label));
+      }
+      // Never started (early failure) or killed by a daemon restart: run it now so it ends with this result.
+      // No task at all (mirrorCreate never ran) is fine: the mirror is only a view.
+      await ensureStarted(label, false);
+    },
+  };
 }

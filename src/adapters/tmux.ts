@@ -1,5 +1,6 @@
 // tmux adapter: the only module that runs `tmux`. Typed interface + factory.
 // Tests pass an isolated socket (`-S`) and `-f /dev/null`; production uses the user's default server.
+import { execa } from 'execa';
 
 export interface PaneInfo {
   /** tmux pane id, e.g. "%3": stable for the pane's life, unlike indexes. */
@@ -51,4 +52,128 @@ export interface TmuxAdapterOptions {
   /** Config file; tests use /dev/null. */
   configFile?: string;
   tmuxBinary?: string;
+}
+
+const GRID_WINDOW = 'grid';
+// A generous virtual size: detached sessions default to 80x24, which runs out of room after a few splits.
+const SESSION_SIZE = { width: 220, height: 60 };
+const FIELD_SEPARATOR = '\t';
+const PANE_FORMAT = ['#{pane_id}', '#{pane_index}', '#{@ccp_role}', '#{@ccp_task}', '#{pane_dead}', '#{pane_pid}',
+  '#{pane_current_command}'].join(FIELD_SEPARATOR);
+
+/** POSIX single-quoting, for the shell commands tmux runs (pipe-pane). */
+export function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export function createTmuxAdapter(options: TmuxAdapterOptions = {}): TmuxAdapter {
+  const binary = options.tmuxBinary ?? 'tmux';
+  const globalArgs = [
+    ...(options.socketPath ? ['-S', options.socketPath] : []),
+    ...(options.configFile ? ['-f', options.configFile] : []),
+  ];
+  // Started from inside tmux, $TMUX would make some commands act on the caller's server/session.
+  const env = { ...process.env };
+  delete env.TMUX;
+  delete env.TMUX_PANE;
+
+  const run = async (args: string[]): Promise<string> => {
+    const result = await execa(binary, [...globalArgs, ...args], { env, extendEnv: false, reject: false });
+    if (result.exitCode !== 0) {
+      throw new Error(`tmux ${args[0]} failed (exit ${result.exitCode}): ${String(result.stderr).trim()}`);
+    }
+    return String(result.stdout);
+  };
+
+  const setPaneOption = async (paneId: string, name: string, value: string): Promise<void> => {
+    await run(['set-option', '-p', '-t', paneId, name, value]);
+  };
+
+  const listPanes = async (session: string): Promise<PaneInfo[]> => {
+    const out = await run(['list-panes', '-s', '-t', `=${session}`, '-F', PANE_FORMAT]);
+    return out.split('\n').filter((line) => line.length > 0).map((line) => {
+      const [id, index, role, task, dead, pid, currentCommand] = line.split(FIELD_SEPARATOR);
+      return { id, index: Number(index), role, task, dead: dead === '1', pid: Number(pid), currentCommand };
+    });
+  };
+
+  const addWorker = async (input: EnsureSessionInput, afterPaneId: string, workerIndex: number): Promise<string> => {
+    // Splitting the last pane keeps indexes in worker order; re-tile after every split, or the next split finds
+    // "no space for new pane".
+    const paneId = (await run([
+      'split-window', '-d', '-t', afterPaneId, '-c', input.cwd, '-P', '-F', '#{pane_id}',
+      input.idleCommand(workerIndex),
+      ';', 'select-layout', '-t', `=${input.session}:${GRID_WINDOW}`, 'tiled',
+    ])).trim();
+    await setPaneOption(paneId, '@ccp_role', 'worker');
+    await setPaneOption(paneId, '@ccp_task', '');
+    await setPaneOption(paneId, '@ccp_title', `worker ${workerIndex}: idle`);
+    return paneId;
+  };
+
+  return {
+    socketPath: options.socketPath,
+
+    async hasSession(session) {
+      const result = await execa(binary, [...globalArgs, 'has-session', '-t', `=${session}`],
+        { env, extendEnv: false, reject: false });
+      return result.exitCode === 0;
+    },
+
+    async ensureSession(input) {
+      if (!(await this.hasSession(input.session))) {
+        const window = `=${input.session}:${GRID_WINDOW}`;
+        // remain-on-exit in the same call as new-session: a quickly exiting first command would otherwise take the
+        // session (and an otherwise empty server) down before the option is set.
+        const dashboardId = (await run([
+          'new-session', '-d', '-s', input.session, '-n', GRID_WINDOW, '-x', String(SESSION_SIZE.width),
+          '-y', String(SESSION_SIZE.height), '-c', input.cwd, '-P', '-F', '#{pane_id}', input.dashboardCommand,
+          ';', 'set-option', '-w', '-t', window, 'remain-on-exit', 'on',
+          // Border titles come from a pane option: agents overwrite pane_title with their own OSC titles.
+          ';', 'set-option', '-w', '-t', window, 'pane-border-status', 'top',
+          ';', 'set-option', '-w', '-t', window, 'pane-border-format', ' #{pane_index}: #{@ccp_title} ',
+        ])).trim();
+        await setPaneOption(dashboardId, '@ccp_role', 'dashboard');
+        await setPaneOption(dashboardId, '@ccp_title', 'ccp dashboard');
+      }
+      const panes = await listPanes(input.session);
+      let lastPaneId = panes[panes.length - 1].id;
+      const workers = panes.filter((pane) => pane.role === 'worker').length;
+      for (let i = workers + 1; i <= input.workers; i++) lastPaneId = await addWorker(input, lastPaneId, i);
+    },
+
+    async killSession(session) {
+      if (await this.hasSession(session)) await run(['kill-session', '-t', `=${session}`]);
+    },
+
+    listPanes,
+
+    async respawnPane(paneId, command, cwd) {
+      await run(['respawn-pane', '-k', '-t', paneId, '-c', cwd, command]);
+    },
+
+    setPaneOption,
+
+    async capturePane(paneId, historyLines) {
+      const history = historyLines && historyLines > 0 ? ['-S', String(-historyLines)] : [];
+      return run(['capture-pane', '-p', '-J', '-t', paneId, ...history]);
+    },
+
+    async sendText(paneId, text) {
+      await run(['send-keys', '-t', paneId, '-l', '--', text]);
+    },
+
+    async sendKeys(paneId, ...keys) {
+      if (keys.length > 0) await run(['send-keys', '-t', paneId, ...keys]);
+    },
+
+    async pipePaneTo(paneId, file) {
+      await run(['pipe-pane', '-O', '-t', paneId, `cat >> ${shellQuote(file)}`]);
+    },
+
+    async setPaneTitle(paneId, title) {
+      await run(['select-pane', '-t', paneId, '-T', title]);
+      await setPaneOption(paneId, '@ccp_title', title);
+    },
+  };
 }

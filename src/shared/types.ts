@@ -50,3 +50,24 @@ export interface PullRequestRef {
   head: string;
   base: string;
 }
+
+/** Knobs a run carries in its workflow input (no secrets: workflow history is readable in the Web UI). */
+export interface RunSettings {
+  /** How often a subissue checks whether its PR was merged. */
+  mergePollSeconds: number;
+  agentTimeoutMinutes: number;
+  /** Attempts per agent session before the subissue fails. */
+  agentAttempts: number;
+  /** Branch PRs target; empty = the repository's default branch. */
+  baseBranch: string;
+}
+
+export const DEFAULT_RUN_SETTINGS: RunSettings = {
+  mergePollSeconds: 60,
+  agentTimeoutMinutes: 60,
+  agentAttempts: 2,
+  baseBranch: '',
+};
+
+/** Temporal priority keys: lower is dispatched first (1..5, default 3). */
+export const PRIORITY_KEYS: Record<Priority, number> = { critical: 1, high: 2, normal: 3, low: 4 };

@@ -1,0 +1,54 @@
+// Agent session activity: one Claude Code session in a tmux worker pane, heartbeating while it runs.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { AgentAdapter, AgentProgress, AgentSessionResult } from '../adapters/agent.js';
+
+const HEARTBEAT_EVERY_MS = 5_000;
+const SCREEN_LINES_IN_ERRORS = 12;
+
+export interface AgentActivityHooks {
+  /** Called once the agent really runs in a pane (the pueue mirror starts its task then). */
+  onSessionStart?: (label: string, paneId: string | undefined) => Promise<void>;
+}
+
+export function createAgentActivities({ agent, hooks = {} }: { agent: AgentAdapter; hooks?: AgentActivityHooks }) {
+  return {
+    async runAgent(input: { label: string; worktreePath: string; prompt: string; timeoutMs: number }): Promise<Omit<AgentSessionResult, 'lastScreen'>> {
+      const ctx = Context.current();
+      let progress: AgentProgress = { phase: 'claiming-pane', approvals: 0 };
+      let started = false;
+      const beat = () => ctx.heartbeat(progress);
+      const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
+      try {
+        const result = await agent.runSession({
+          label: input.label,
+          worktree: input.worktreePath,
+          prompt: input.prompt,
+          timeoutMs: input.timeoutMs,
+          signal: ctx.cancellationSignal,
+          onProgress: (next) => {
+            progress = next;
+            beat();
+            if (!started && next.phase === 'running') {
+              started = true;
+              hooks.onSessionStart?.(input.label, next.paneId).catch((err: unknown) => {
+                ctx.log.warn('session-start hook failed', { label: input.label, error: String(err) });
+              });
+            }
+          },
+        });
+        if (result.endedBy === 'cancelled') throw ApplicationFailure.nonRetryable('agent session cancelled', 'Cancelled');
+        if (result.endedBy === 'timeout' || (result.exitCode !== null && result.exitCode !== 0)) {
+          const how = result.endedBy === 'timeout' ? 'timed out' : `exited with code ${result.exitCode}`;
+          const screen = result.lastScreen.trimEnd().split('\n').slice(-SCREEN_LINES_IN_ERRORS).join('\n');
+          throw ApplicationFailure.retryable(`agent ${how} in pane ${result.paneId}; last screen:\n${screen}`, 'AgentFailed');
+        }
+        const { lastScreen: _lastScreen, ...rest } = result;
+        return rest;
+      } finally {
+        clearInterval(timer);
+      }
+    },
+  };
+}
+
+export type AgentActivities = ReturnType<typeof createAgentActivities>;

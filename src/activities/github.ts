@@ -1,0 +1,106 @@
+// GitHub activities: thin wrappers over the GitHub adapter, idempotent under Temporal's retries.
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { GitHubAdapter } from '../adapters/github.js';
+import {
+  parentSummaryComment,
+  pullRequestBody,
+  pullRequestTitle,
+  renderSubissueBody,
+  SUBISSUE_LABEL,
+  subissueMarker,
+  subissueTitle,
+  type SummaryRow,
+} from '../core/templates.js';
+import type { CreatedSubissue, IssueSummary, Plan, PullRequestRef, RepoRef } from '../shared/types.js';
+
+export interface FetchedIssue extends IssueSummary {
+  defaultBranch: string;
+}
+
+export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
+  return {
+    async fetchIssue(input: { repo: RepoRef; issueNumber: number }): Promise<FetchedIssue> {
+      const [issue, defaultBranch] = await Promise.all([
+        github.getIssue(input.repo, input.issueNumber),
+        github.getDefaultBranch(input.repo),
+      ]);
+      return { ...issue, defaultBranch };
+    },
+
+    /** Creates each planned subissue once (hidden marker, look-before-create) and links it under the parent. */
+    async createSubissues(input: { repo: RepoRef; parent: IssueSummary; plan: Plan }): Promise<CreatedSubissue[]> {
+      const { repo, parent, plan } = input;
+      await github.ensureLabel(repo, SUBISSUE_LABEL, '5319e7', 'Subissue created by ccp');
+      const numbersByKey = new Map<string, number>();
+      const created: CreatedSubissue[] = [];
+      // In plan order: validation guarantees no cycles, and analyzers list dependencies first in practice;
+      // a dependency listed later is still named in the dependent's body once both exist.
+      for (const sub of plan.subissues) {
+        const marker = subissueMarker(parent.number, sub.key);
+        const existing = await github.findIssueByMarker(repo, SUBISSUE_LABEL, marker);
+        const dependsOn = sub.dependsOn.flatMap((key) => numbersByKey.get(key) ?? []);
+        const issue =
+          existing ??
+          (await github.createIssue(repo, {
+            title: subissueTitle(parent.number, sub),
+            body: renderSubissueBody(parent, sub, dependsOn),
+            labels: [SUBISSUE_LABEL],
+          }));
+        await github.addSubIssue(repo, parent.number, issue.id);
+        numbersByKey.set(sub.key, issue.number);
+        created.push({ ...sub, number: issue.number, id: issue.id, url: issue.url });
+        Context.current().heartbeat(issue.number);
+      }
+      return created;
+    },
+
+    /** Opens the subissue's PR, or returns the one a previous attempt opened. */
+    async openPullRequest(input: {
+      repo: RepoRef;
+      parentNumber: number;
+      sub: Pick<CreatedSubissue, 'number' | 'title'>;
+      branch: string;
+      base: string;
+    }): Promise<PullRequestRef> {
+      const existing = await github.findPullRequestByHead(input.repo, input.branch);
+      if (existing && (existing.state === 'open' || existing.merged)) return existing;
+      return github.createPullRequest(input.repo, {
+        head: input.branch,
+        base: input.base,
+        title: pullRequestTitle(input.sub),
+        body: pullRequestBody(input.parentNumber, input.sub),
+      });
+    },
+
+    /** Polls until the PR is merged, heartbeating so a dead worker is noticed; fails if it is closed unmerged. */
+    async waitForMerge(input: { repo: RepoRef; pullNumber: number; pollSeconds: number }): Promise<PullRequestRef> {
+      const ctx = Context.current();
+      for (;;) {
+        const pr = await github.getPullRequest(input.repo, input.pullNumber);
+        if (pr.merged) return pr;
+        if (pr.state === 'closed') {
+          throw ApplicationFailure.nonRetryable(
+            `PR #${pr.number} was closed without merging: reopen it or re-run the subissue`,
+            'PullRequestClosed',
+          );
+        }
+        ctx.heartbeat({ pullNumber: pr.number, state: pr.state });
+        await ctx.sleep(input.pollSeconds * 1000);
+      }
+    },
+
+    /** Summary comment, then close (skipped when a previous attempt already closed it). */
+    async closeParentIssue(input: { repo: RepoRef; parentNumber: number; rows: SummaryRow[] }): Promise<void> {
+      const issue = await github.getIssue(input.repo, input.parentNumber);
+      if (issue.state === 'closed') return;
+      await github.createComment(input.repo, input.parentNumber, parentSummaryComment(input.parentNumber, input.rows, true));
+      await github.closeIssue(input.repo, input.parentNumber, 'completed');
+    },
+
+    async reportUnfinishedParent(input: { repo: RepoRef; parentNumber: number; rows: SummaryRow[] }): Promise<void> {
+      await github.createComment(input.repo, input.parentNumber, parentSummaryComment(input.parentNumber, input.rows, false));
+    },
+  };
+}
+
+export type GitHubActivities = ReturnType<typeof createGitHubActivities>;

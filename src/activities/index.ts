@@ -1,0 +1,50 @@
+// All activities, built by factories over their adapters so tests hand in isolated real instances.
+import type { AgentAdapter } from '../adapters/agent.js';
+import type { GitAdapter } from '../adapters/git.js';
+import type { GitHubAdapter } from '../adapters/github.js';
+import type { PueueAdapter } from '../adapters/pueue.js';
+import { createAgentActivities } from './agent.js';
+import { createAnalyzerActivities } from './analyzer.js';
+import { createGitHubActivities } from './github.js';
+import { createHostActivities, createHostInfoActivities, type HostQueues } from './host.js';
+import { createMirrorActivities } from './mirror.js';
+
+export interface ActivityDeps {
+  github: GitHubAdapter;
+  agent: AgentAdapter;
+  git: GitAdapter;
+  pueue: PueueAdapter;
+  queues: HostQueues;
+  repoPath: string;
+  worktreesDir: string;
+  pueueGroup: string;
+}
+
+/** Activities of the shared task queue: any host may run them. */
+export function createSharedActivities(deps: Pick<ActivityDeps, 'github' | 'agent' | 'queues' | 'repoPath'>) {
+  return {
+    ...createGitHubActivities({ github: deps.github }),
+    ...createAnalyzerActivities({ agent: deps.agent, repoPath: deps.repoPath }),
+    ...createHostInfoActivities(deps.queues),
+  };
+}
+
+/** Activities bound to this host's clone, worktrees and pueued. */
+export function createHostBoundActivities(deps: Pick<ActivityDeps, 'git' | 'pueue' | 'repoPath' | 'worktreesDir' | 'pueueGroup'>) {
+  return {
+    ...createHostActivities({ git: deps.git, repoPath: deps.repoPath, worktreesDir: deps.worktreesDir }),
+    ...createMirrorActivities({ pueue: deps.pueue, group: deps.pueueGroup, cwd: deps.repoPath }),
+  };
+}
+
+/** Agent sessions of this host; the pueue mirror task starts when a session really runs. */
+export function createAgentSessionActivities(deps: Pick<ActivityDeps, 'agent' | 'pueue'>) {
+  return createAgentActivities({
+    agent: deps.agent,
+    hooks: { onSessionStart: (label) => deps.pueue.mirrorStart(label) },
+  });
+}
+
+export type SharedActivities = ReturnType<typeof createSharedActivities>;
+export type HostBoundActivities = ReturnType<typeof createHostBoundActivities>;
+export type AgentSessionActivities = ReturnType<typeof createAgentSessionActivities>;

@@ -1,0 +1,187 @@
+// Files one Claude Code session needs in the run directory — a 0600 env file, the prompt, hook settings and a
+// wrapper script — plus seeding of the agent's `~/.claude.json`. Secrets live only in the env file: the pane runs
+// `sh <wrapper>`, so nothing secret is on a command line, in tmux, or in the pane log.
+import { existsSync, realpathSync } from 'node:fs';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { shellQuote } from './tmux.js';
+
+/** Environment every agent session gets: no alternate screen (classic, capturable layout), no network extras. */
+export const AGENT_BASE_ENV: Readonly<Record<string, string>> = {
+  CLAUDE_CODE_DISABLE_ALTERNATE_SCREEN: '1',
+  CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL: '1',
+  DISABLE_AUTOUPDATER: '1',
+  DISABLE_TELEMETRY: '1',
+  DISABLE_ERROR_REPORTING: '1',
+  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+};
+
+/** Hook events whose stdin JSON is appended to the session's events file. */
+export const RECORDED_HOOK_EVENTS = ['Stop', 'SessionEnd', 'PermissionRequest', 'PreToolUse'] as const;
+
+export interface SessionFiles {
+  wrapper: string;
+  envFile: string;
+  promptFile: string;
+  settings: string;
+  events: string;
+  exit: string;
+  paneLog: string;
+}
+
+export function sessionFiles(runDir: string, label: string): SessionFiles {
+  const file = (suffix: string): string => path.join(runDir, `${label}.${suffix}`);
+  return {
+    wrapper: file('sh'), envFile: file('env'), promptFile: file('prompt.txt'), settings: file('settings.json'),
+    events: file('events.jsonl'), exit: file('exit'), paneLog: file('pane.log'),
+  };
+}
+
+export interface WriteSessionInput {
+  files: SessionFiles;
+  worktree: string;
+  prompt: string;
+  /** Agent argv before the prompt: binary, extra args, permission mode and settings flags. */
+  argv: string[];
+  env: Record<string, string>;
+}
+
+/** Writes all files of one session; clears the events and exit files of an earlier attempt with the same label. */
+export async function writeSessionFiles(input: WriteSessionInput): Promise<void> {
+  const { files } = input;
+  await mkdir(path.dirname(files.wrapper), { recursive: true, mode: 0o700 });
+  await rm(files.exit, { force: true });
+  await writeFile(files.events, '', { mode: 0o600 });
+  const envLines = Object.entries(input.env).map(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name "${name}"`);
+    return `export ${name}=${shellQuote(value)}`;
+  });
+  // writeFile's mode applies only when it creates the file: chmod covers a file left by an earlier attempt.
+  await writeFile(files.envFile, `${envLines.join('\n')}\n`, { mode: 0o600 });
+  await chmod(files.envFile, 0o600);
+  await writeFile(files.promptFile, input.prompt, { mode: 0o600 });
+  await writeFile(files.settings, `${JSON.stringify(hookSettings(files.events), null, 2)}\n`, { mode: 0o600 });
+  await writeFile(files.wrapper, wrapperScript(input), { mode: 0o700 });
+}
+
+function hookSettings(eventsFile: string): unknown {
+  // One write per event, so a line is never interleaved with another hook's output.
+  const command = `line=$(cat); printf '%s\\n' "$line" >> ${shellQuote(eventsFile)}`;
+  const hooks = Object.fromEntries(RECORDED_HOOK_EVENTS.map((event) => [event,
+    [{ matcher: '*', hooks: [{ type: 'command', command }] }]]));
+  return { hooks };
+}
+
+function wrapperScript({ files, worktree, argv }: WriteSessionInput): string {
+  const exitTmp = `${files.exit}.tmp`;
+  return [
+    '#!/bin/sh',
+    '# ccp agent wrapper: environment from a 0600 file, prompt from a file, exit code recorded for the watcher.',
+    `set -a; . ${shellQuote(files.envFile)}; set +a`,
+    // Started from a Claude Code session (or tmux inside tmux), these would change the agent's behaviour.
+    'unset CLAUDECODE CLAUDE_CODE_ENTRYPOINT TMUX TMUX_PANE',
+    `cd ${shellQuote(worktree)} || { echo 1 > ${shellQuote(exitTmp)}; mv ${shellQuote(exitTmp)} ${shellQuote(files.exit)}; exit 1; }`,
+    `${argv.map(shellQuote).join(' ')} "$(cat ${shellQuote(files.promptFile)})"`,
+    'code=$?',
+    `echo "$code" > ${shellQuote(exitTmp)} && mv ${shellQuote(exitTmp)} ${shellQuote(files.exit)}`,
+    `printf '\\n[ccp] agent exited with code %s\\n' "$code"`,
+    'exit "$code"',
+    '',
+  ].join('\n');
+}
+
+/** The exit code the wrapper recorded, or undefined while the agent runs. */
+export async function readExitCode(exitFile: string): Promise<number | undefined> {
+  try {
+    const text = (await readFile(exitFile, 'utf8')).trim();
+    return text === '' ? undefined : Number(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export interface HookEvent {
+  hook_event_name: string;
+  [key: string]: unknown;
+}
+
+/** Hook events appended since `offset` (bytes); returns the events and the new offset (complete lines only). */
+export async function readHookEvents(eventsFile: string, offset: number): Promise<{ events: HookEvent[]; offset: number }> {
+  let buffer: Buffer;
+  try {
+    buffer = await readFile(eventsFile);
+  } catch {
+    return { events: [], offset };
+  }
+  const end = buffer.lastIndexOf(0x0a) + 1;
+  if (end <= offset) return { events: [], offset };
+  const events: HookEvent[] = [];
+  for (const line of buffer.subarray(offset, end).toString('utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      events.push(JSON.parse(line) as HookEvent);
+    } catch {
+      // a foreign line: ignore it rather than stop the watcher
+    }
+  }
+  return { events, offset: end };
+}
+
+// Claude Code rewrites ~/.claude.json too; ccp's own updates are at least serialized within this process.
+const homeLocks = new Map<string, Promise<void>>();
+
+export interface SeedHomeInput {
+  home: string;
+  /** Worktrees whose trust dialog is pre-accepted. */
+  trustedWorktrees?: string[];
+  /** An API key whose "use this key?" dialog is pre-answered (Claude Code stores its last 20 characters). */
+  approvedApiKey?: string;
+}
+
+/** Marks onboarding done (an offline first run would exit 1) and pre-answers dialogs; keeps every other key. */
+export async function seedClaudeHome(input: SeedHomeInput): Promise<void> {
+  const file = path.join(input.home, '.claude.json');
+  const previous = homeLocks.get(file) ?? Promise.resolve();
+  const next = previous.then(() => updateClaudeJson(file, input));
+  homeLocks.set(file, next.catch(() => undefined));
+  await next;
+}
+
+async function updateClaudeJson(file: string, input: SeedHomeInput): Promise<void> {
+  await mkdir(input.home, { recursive: true });
+  let config: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      config = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      throw new Error(`${file} is not valid JSON; fix or remove it`);
+    }
+  }
+  config.hasCompletedOnboarding = true;
+  const projects = (config.projects ?? {}) as Record<string, Record<string, unknown>>;
+  for (const worktree of input.trustedWorktrees ?? []) {
+    // Claude Code keys projects by the real path it runs in.
+    for (const key of new Set([worktree, realpathOr(worktree)])) {
+      projects[key] = { ...(projects[key] ?? {}), hasTrustDialogAccepted: true };
+    }
+  }
+  config.projects = projects;
+  if (input.approvedApiKey) {
+    const responses = (config.customApiKeyResponses ?? {}) as { approved?: string[]; rejected?: string[] };
+    const tail = input.approvedApiKey.slice(-20);
+    responses.approved = [...new Set([...(responses.approved ?? []), tail])];
+    responses.rejected = (responses.rejected ?? []).filter((key) => key !== tail);
+    config.customApiKeyResponses = responses;
+  }
+  const tmp = `${file}.ccp-${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}

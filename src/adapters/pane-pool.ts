@@ -1,0 +1,87 @@
+// Hands out worker panes of a tmux session to agent sessions: a pane is free when its @ccp_task is empty and no
+// session of this process holds it. The in-process claim set makes check-and-take atomic between concurrent
+// sessions; @ccp_task makes the claim visible to the dashboard and to other processes.
+import type { TmuxAdapter } from './tmux.js';
+
+const CLAIM_RETRY_MS = 500;
+
+// Keyed by tmux server and session, shared by every adapter instance of this process.
+const claimed = new Map<string, Set<string>>();
+
+export interface ClaimInput {
+  tmux: TmuxAdapter;
+  session: string;
+  label: string;
+  signal?: AbortSignal;
+  /** Called once while waiting because every worker pane is busy. */
+  onWait?: () => void;
+}
+
+const poolKey = (tmux: TmuxAdapter, session: string): string => `${tmux.socketPath ?? 'default'}|${session}`;
+
+export class PaneClaimAborted extends Error {
+  constructor() {
+    super('cancelled while waiting for a free worker pane');
+    this.name = 'PaneClaimAborted';
+  }
+}
+
+/**
+ * Takes a free worker pane and marks it with the label; waits while none is free. A pane still marked with this
+ * same label (left by a crashed earlier attempt) counts as free.
+ */
+export async function claimPane({ tmux, session, label, signal, onWait }: ClaimInput): Promise<string> {
+  const key = poolKey(tmux, session);
+  let held = claimed.get(key);
+  if (!held) claimed.set(key, (held = new Set()));
+  let waited = false;
+  for (;;) {
+    if (signal?.aborted) throw new PaneClaimAborted();
+    const panes = await tmux.listPanes(session);
+    const workers = panes.filter((p) => p.role === 'worker' && !held.has(p.id));
+    if (panes.filter((p) => p.role === 'worker').length === 0) {
+      throw new Error(`tmux session "${session}" has no worker panes`);
+    }
+    // No await between the check and the add: two sessions of this process cannot take the same pane.
+    const pane = workers.find((p) => p.task === '') ?? workers.find((p) => p.task === label);
+    if (pane) {
+      held.add(pane.id);
+      try {
+        await tmux.setPaneOption(pane.id, '@ccp_task', label);
+      } catch (err) {
+        held.delete(pane.id);
+        throw err;
+      }
+      return pane.id;
+    }
+    if (!waited) onWait?.();
+    waited = true;
+    await sleep(CLAIM_RETRY_MS, signal);
+  }
+}
+
+/** Frees the pane: clears @ccp_task (best effort: the pane may be gone) and drops the in-process claim. */
+export async function releasePane(tmux: TmuxAdapter, session: string, paneId: string): Promise<void> {
+  try {
+    await tmux.setPaneOption(paneId, '@ccp_task', '');
+  } finally {
+    claimed.get(poolKey(tmux, session))?.delete(paneId);
+  }
+}
+
+/** Resolves after `ms`, or early when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,157 @@
+// `ccp demo`: the whole path offline on real parts — a scratch repo with a bare origin, the GitHub stand-in
+// seeded with two issues, the stack (Temporal, pueued, tmux, worker) with the real Claude Code on the scripted
+// model server — run to the end, with the demo acting as the reviewer who merges each PR.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createGitHubAdapter, type GitHubAdapter } from '../adapters/github.js';
+import { loadConfig } from '../config/config.js';
+import { createTmuxAdapter } from '../adapters/tmux.js';
+import { freePort } from '../offline/ports.js';
+import { mergeOpenPullRequests } from '../offline/reviewer.js';
+import { startOfflineServices, type OfflineServices } from '../offline/services.js';
+import type { ParentStatus } from '../shared/messages.js';
+import type { RepoRef } from '../shared/types.js';
+import { down, stackInfo, up } from '../stack/stack.js';
+import { connectClient } from './client.js';
+import { startParents } from './start.js';
+import { fetchParentStatuses } from './status.js';
+
+const DEMO_ISSUES = [
+  {
+    title: 'Add a greeting module',
+    body: 'We want a friendly greeting for new users.\n\n- [ ] Write the greeting function\n- [ ] Document the greeting in the README\n',
+  },
+  {
+    title: 'Add a farewell module',
+    body: 'Users should be seen off politely.\n\n- [ ] Write the farewell function\n- [ ] Add farewell examples\n',
+  },
+];
+const DEMO_TIMEOUT_MS = 15 * 60_000;
+
+export interface DemoSummary {
+  ok: boolean;
+  parents: Array<{
+    number: number;
+    state: string;
+    subissues: Array<{ number: number; state: string; pr?: { number: number; merged: boolean } }>;
+  }>;
+  elapsedSeconds: number;
+}
+
+async function tmuxSessionName(socket: string | undefined): Promise<string> {
+  // Never take over a real `claude-workers` session the user already has on the default server.
+  const taken = await createTmuxAdapter({ socketPath: socket }).hasSession('claude-workers');
+  return taken ? 'claude-workers-demo' : 'claude-workers';
+}
+
+async function demoEnvironment(offline: OfflineServices, workers: number): Promise<NodeJS.ProcessEnv> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...offline.env,
+    CCP_HOME: path.join(offline.dir, 'ccp-home'),
+    CCP_TEMPORAL_PORT: String(port),
+    CCP_TEMPORAL_UI_PORT: String(await freePort()),
+    CCP_WORKERS: String(workers),
+    CCP_MERGE_POLL_SECONDS: '2',
+    CCP_AGENT_TIMEOUT_MINUTES: '10',
+  };
+  delete env.CCP_TEMPORAL_ADDRESS;
+  env.CCP_TMUX_SESSION = await tmuxSessionName(env.CCP_TMUX_SOCKET);
+  return env;
+}
+
+/** Prints a line whenever a parent or subissue changes phase. */
+function progressPrinter(log: (line: string) => void) {
+  const seen = new Map<string, string>();
+  return (statuses: ParentStatus[]) => {
+    for (const parent of statuses) {
+      const key = `#${parent.number}`;
+      if (seen.get(key) !== parent.phase) log(`  #${parent.number} ${parent.title}: ${parent.phase}`);
+      seen.set(key, parent.phase);
+      for (const sub of parent.subissues) {
+        const detail = `${sub.phase}${sub.pr ? ` (PR #${sub.pr.number})` : ''}${sub.paneId && sub.phase === 'agent' ? ` in pane ${sub.paneId}` : ''}`;
+        if (seen.get(`${key}/${sub.number}`) !== detail) log(`    #${sub.number} ${sub.title}: ${detail}`);
+        seen.set(`${key}/${sub.number}`, detail);
+      }
+    }
+  };
+}
+
+async function summarize(github: GitHubAdapter, repo: RepoRef, statuses: ParentStatus[], started: number): Promise<DemoSummary> {
+  const parents: DemoSummary['parents'] = [];
+  for (const parent of statuses) {
+    const subissues: DemoSummary['parents'][number]['subissues'] = [];
+    for (const sub of parent.subissues) {
+      const issue = await github.getIssue(repo, sub.number);
+      const pr = sub.pr ? await github.getPullRequest(repo, sub.pr.number) : undefined;
+      subissues.push({ number: sub.number, state: issue.state, pr: pr && { number: pr.number, merged: pr.merged } });
+    }
+    parents.push({ number: parent.number, state: (await github.getIssue(repo, parent.number)).state, subissues });
+  }
+  const ok =
+    parents.length === DEMO_ISSUES.length &&
+    parents.every((p) => p.state === 'closed' && p.subissues.length > 0 && p.subissues.every((s) => s.state === 'closed' && s.pr?.merged));
+  return { ok, parents, elapsedSeconds: Math.round((Date.now() - started) / 1000) };
+}
+
+export async function runDemo(flags: { json?: boolean; keep?: boolean; workers: number }): Promise<number> {
+  const started = Date.now();
+  // With --json, stdout's last line is the summary: progress goes to stderr.
+  const log = (line: string) => (flags.json ? console.error(line) : console.log(line));
+  const dir = mkdtempSync(path.join(tmpdir(), 'ccp-demo-'));
+  log(`ccp demo in ${dir}`);
+  const offline = await startOfflineServices(dir);
+  const env = await demoEnvironment(offline, flags.workers);
+  const config = loadConfig(env);
+  let summary: DemoSummary | undefined;
+  try {
+    log('bringing the stack up (Temporal dev server, pueued, tmux, worker)…');
+    await up(config, env);
+    const info = stackInfo(config);
+    log(`watch it:  ${info.tmuxAttach}`);
+    log(`Web UI:    ${info.webUi}`);
+    log(`queue:     ${info.pueueStatus}`);
+
+    const repo = { owner: offline.env.CCP_REPO.split('/')[0], repo: offline.env.CCP_REPO.split('/')[1] };
+    const issues = DEMO_ISSUES.map((issue) => offline.github.seedIssue(repo.owner, repo.repo, issue));
+    const client = await connectClient(config);
+    const results = await startParents(client, config.taskQueue, repo, issues.map((i) => i.number), config.run);
+    for (const r of results) log(`started #${r.issueNumber} (workflow ${r.workflowId})`);
+
+    const github = createGitHubAdapter({ token: offline.githubToken, baseUrl: offline.github.url, throttle: false });
+    const printProgress = progressPrinter(log);
+    const handles = results.map((r) => client.workflow.getHandle(r.workflowId));
+    let statuses: ParentStatus[] = [];
+    for (;;) {
+      statuses = await fetchParentStatuses(client);
+      printProgress(statuses);
+      for (const pr of await mergeOpenPullRequests(github, repo, statuses)) log(`  reviewer: merged PR #${pr}`);
+      const running = await Promise.all(handles.map(async (h) => (await h.describe()).status.name === 'RUNNING'));
+      if (!running.some(Boolean)) break;
+      if (Date.now() - started > DEMO_TIMEOUT_MS) throw new Error('the demo did not finish in 15 minutes: see the worker log and the Web UI');
+      await sleep(1000);
+    }
+    printProgress(statuses);
+    summary = await summarize(github, repo, statuses, started);
+    if (offline.github.validationErrors.length > 0) {
+      log(`GitHub stand-in saw responses that break GitHub's OpenAPI description:\n${offline.github.validationErrors.join('\n')}`);
+      summary.ok = false;
+    }
+    log(summary.ok ? `demo finished in ${summary.elapsedSeconds} s: every subissue merged, both parents closed` : 'demo did NOT complete: see above');
+    if (flags.keep) {
+      log('--keep: everything stays up; press Ctrl-C to stop');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
+  } catch (err) {
+    log(`demo failed: ${(err as Error).message}`);
+  } finally {
+    await down(config).catch((err: unknown) => log(`stopping the stack: ${(err as Error).message}`));
+    await offline.close();
+  }
+  const final = summary ?? { ok: false, parents: [], elapsedSeconds: Math.round((Date.now() - started) / 1000) };
+  if (flags.json) console.log(JSON.stringify(final));
+  return final.ok ? 0 : 1;
+}

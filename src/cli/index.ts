@@ -1,0 +1,138 @@
+// The `ccp` command line: thin wiring of commander onto the stack, the Temporal client and the demo.
+import { Command, InvalidArgumentError } from 'commander';
+import { loadConfig, type CcpConfig } from '../config/config.js';
+import { parentWorkflowId, parseIssueNumbers } from '../shared/ids.js';
+import { pauseSignal, resumeSignal, stopSignal } from '../shared/messages.js';
+import { down, stackInfo, up } from '../stack/stack.js';
+import { connectClient } from './client.js';
+import { resolveRepo } from './repo.js';
+import { startParents } from './start.js';
+import { fetchParentStatuses } from './status.js';
+import { renderStatus } from './status-view.js';
+
+function workersOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('give a whole number from 1 to 32');
+  return n;
+}
+
+/** Config from the environment with CLI flags layered on top. */
+function configWith(flags: { workers?: number; repo?: string }): { config: CcpConfig; env: NodeJS.ProcessEnv } {
+  const env = { ...process.env };
+  if (flags.workers !== undefined) env.CCP_WORKERS = String(flags.workers);
+  if (flags.repo !== undefined) env.CCP_REPO = flags.repo;
+  return { config: loadConfig(env), env };
+}
+
+function printStackInfo(config: CcpConfig): void {
+  const info = stackInfo(config);
+  console.log(`  watch the agents: ${info.tmuxAttach}`);
+  if (info.webUi) console.log(`  Temporal Web UI:  ${info.webUi}`);
+  console.log(`  queue mirror:     ${info.pueueStatus}`);
+  console.log(`  dashboard:        ccp status --watch`);
+}
+
+const program = new Command('ccp')
+  .description('Claude Code Parallel: GitHub issues → subissues → PRs, by a pool of agents in tmux, on Temporal')
+  .showHelpAfterError();
+
+program
+  .command('up')
+  .description('start the embedded stack: Temporal dev server, pueued, tmux session, ccp worker')
+  .option('-w, --workers <n>', 'worker panes (agents at once)', workersOption)
+  .action(async (flags: { workers?: number }) => {
+    const { config, env } = configWith(flags);
+    await up(config, env);
+    console.log(`ccp is up with ${config.workers} workers.`);
+    printStackInfo(config);
+  });
+
+program
+  .command('down')
+  .description('stop what `ccp up` started (state is kept in CCP_HOME)')
+  .action(async () => {
+    const { config } = configWith({});
+    const stopped = await down(config);
+    console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing was running');
+  });
+
+program
+  .command('start')
+  .description('work on issues: one parent workflow each (brings the stack up first)')
+  .argument('<issues>', 'issue numbers, e.g. 123 or 123,124')
+  .option('-r, --repo <owner/name>', 'GitHub repository (default: CCP_REPO, else the origin remote)')
+  .option('-w, --workers <n>', 'worker panes (agents at once)', workersOption)
+  .action(async (issues: string, flags: { repo?: string; workers?: number }) => {
+    const numbers = parseIssueNumbers(issues);
+    const { config, env } = configWith(flags);
+    const repo = await resolveRepo(config);
+    await up(config, env);
+    const client = await connectClient(config);
+    for (const result of await startParents(client, config.taskQueue, repo, numbers, config.run)) {
+      console.log(result.started ? `started #${result.issueNumber} as workflow ${result.workflowId}` : result.note);
+    }
+    printStackInfo(config);
+  });
+
+program
+  .command('status')
+  .description('parent issues and their subissues')
+  .option('--watch', 'refresh every 2 s (the dashboard pane runs this)')
+  .option('--json', 'print the statuses as JSON')
+  .action(async (flags: { watch?: boolean; json?: boolean }) => {
+    const { config } = configWith({});
+    const client = await connectClient(config);
+    for (;;) {
+      const statuses = await fetchParentStatuses(client);
+      if (flags.json) console.log(JSON.stringify(statuses, null, 2));
+      else if (flags.watch) process.stdout.write(`\x1b[2J\x1b[H${renderStatus(statuses)}\n`);
+      else console.log(renderStatus(statuses));
+      if (!flags.watch) return;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  });
+
+for (const [name, description] of [
+  ['pause', 'stop starting new subissues of these parents (running agents go on)'],
+  ['resume', 'start subissues again'],
+  ['stop', 'cancel these parents and their running subissues'],
+] as const) {
+  program
+    .command(name)
+    .description(description)
+    .argument('<issues>', 'parent issue numbers')
+    .option('-r, --repo <owner/name>', 'GitHub repository')
+    .action(async (issues: string, flags: { repo?: string }) => {
+      const { config } = configWith(flags);
+      const repo = await resolveRepo(config);
+      const client = await connectClient(config);
+      for (const n of parseIssueNumbers(issues)) {
+        const handle = client.workflow.getHandle(parentWorkflowId(repo, n));
+        if (name === 'stop') await handle.signal(stopSignal, { reason: 'ccp stop' });
+        else await handle.signal(name === 'pause' ? pauseSignal : resumeSignal);
+        console.log(`${name}: #${n}`);
+      }
+    });
+}
+
+program
+  .command('demo')
+  .description('run the whole path offline: scratch repo, GitHub stand-in, real Claude Code on a scripted model')
+  .option('--json', 'print a JSON summary as the last line')
+  .option('--keep', 'keep everything running after the demo until Ctrl-C')
+  .option('-w, --workers <n>', 'worker panes', workersOption, 3)
+  .action(async (flags: { json?: boolean; keep?: boolean; workers: number }) => {
+    const { runDemo } = await import('./demo.js');
+    process.exitCode = await runDemo(flags);
+  });
+
+program.exitOverride((err) => process.exit(err.exitCode));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  console.error(`ccp: ${(err as Error).message}`);
+  if (process.env.CCP_DEBUG) console.error(err);
+  process.exit(1);
+}
+

@@ -1,0 +1,52 @@
+// Starting parent workflows: one per issue, id derived from repo and number, so a second start of the same
+// issue finds the running (or finished) workflow instead of starting another.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { parentWorkflowId } from '../shared/ids.js';
+import type { RepoRef, RunSettings } from '../shared/types.js';
+import type { ParentIssueInput } from '../workflows/parent-issue.js';
+
+export interface StartResult {
+  issueNumber: number;
+  workflowId: string;
+  started: boolean;
+  /** Why it was not started, for the user. */
+  note?: string;
+}
+
+export async function startParents(
+  client: Client,
+  taskQueue: string,
+  repo: RepoRef,
+  issueNumbers: number[],
+  settings: RunSettings,
+): Promise<StartResult[]> {
+  const results: StartResult[] = [];
+  for (const issueNumber of issueNumbers) {
+    const workflowId = parentWorkflowId(repo, issueNumber);
+    const input: ParentIssueInput = { repo, issueNumber, settings };
+    try {
+      await client.workflow.start('parentIssueWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [input],
+        // A failed run may be started again; a running or completed one may not.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        memo: { repo: `${repo.owner}/${repo.repo}`, issue: issueNumber },
+      });
+      results.push({ issueNumber, workflowId, started: true });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const description = await client.workflow.getHandle(workflowId).describe().catch(() => undefined);
+      const state = description?.status.name.toLowerCase() ?? 'existing';
+      results.push({
+        issueNumber,
+        workflowId,
+        started: false,
+        note: `issue #${issueNumber} already has a ${state} run (${workflowId}); nothing new started`,
+      });
+    }
+  }
+  return results;
+}

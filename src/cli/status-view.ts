@@ -1,0 +1,47 @@
+// Renders parent statuses for `ccp status` and the dashboard pane. Pure.
+import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
+
+const BAR_WIDTH = 20;
+
+function progressBar(done: number, total: number): string {
+  const filled = total === 0 ? 0 : Math.round((done / total) * BAR_WIDTH);
+  const percent = total === 0 ? 0 : Math.round((done / total) * 100);
+  return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${percent}% (${done}/${total})`;
+}
+
+function subissueLine(sub: SubissueStatus): string {
+  const pr = sub.pr ? ` PR #${sub.pr.number}${sub.pr.merged ? ' merged' : ''}` : '';
+  const pane = sub.paneId && (sub.phase === 'agent' || sub.phase === 'pushing') ? ` [pane ${sub.paneId}]` : '';
+  const error = sub.error && (sub.phase === 'failed' || sub.phase === 'blocked') ? ` — ${sub.error.split('\n')[0]}` : '';
+  return `    #${sub.number} ${sub.phase.padEnd(8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}`;
+}
+
+export function queueCounts(parents: ParentStatus[]): Record<'waiting' | 'working' | 'done' | 'failed', number> {
+  const counts = { waiting: 0, working: 0, done: 0, failed: 0 };
+  for (const sub of parents.flatMap((p) => p.subissues)) {
+    if (sub.phase === 'waiting' || sub.phase === 'queued') counts.waiting++;
+    else if (sub.phase === 'merged') counts.done++;
+    else if (sub.phase === 'failed' || sub.phase === 'blocked' || sub.phase === 'stopped') counts.failed++;
+    else counts.working++;
+  }
+  return counts;
+}
+
+export function renderStatus(parents: ParentStatus[], now: Date = new Date()): string {
+  const lines = [`ccp status — ${now.toISOString().replace('T', ' ').slice(0, 19)} UTC`];
+  if (parents.length === 0) {
+    lines.push('', 'No parent issues yet: `ccp start <issue>[,<issue>…]` starts work.');
+    return lines.join('\n');
+  }
+  const c = queueCounts(parents);
+  lines.push(`Queue: waiting ${c.waiting} | working ${c.working} | merged ${c.done} | failed ${c.failed}`, '');
+  for (const parent of parents) {
+    const merged = parent.subissues.filter((s) => s.phase === 'merged').length;
+    const paused = parent.paused ? ' (paused)' : '';
+    lines.push(`${parent.repo.owner}/${parent.repo.repo}#${parent.number} ${parent.phase}${paused} ${parent.title}`);
+    if (parent.subissues.length > 0) lines.push(`  ${progressBar(merged, parent.subissues.length)}`);
+    lines.push(...parent.subissues.map(subissueLine));
+    if (parent.error) lines.push(`  error: ${parent.error}`);
+  }
+  return lines.join('\n');
+}

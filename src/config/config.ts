@@ -1,0 +1,120 @@
+// ccp's configuration: environment variables (and CLI flags layered on top), validated with zod so bad input
+// gets an error that says what to set. Secrets (tokens, API keys) are read here but never written anywhere.
+import { homedir, hostname } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_RUN_SETTINGS, type RunSettings } from '../shared/types.js';
+
+const positiveInt = (name: string) =>
+  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be at least 1`);
+
+const envSchema = z.object({
+  CCP_HOME: z.string().default(path.join(homedir(), '.ccp')),
+  CCP_TEMPORAL_ADDRESS: z.string().optional(),
+  CCP_TEMPORAL_PORT: positiveInt('CCP_TEMPORAL_PORT').default(7233),
+  CCP_TEMPORAL_UI_PORT: positiveInt('CCP_TEMPORAL_UI_PORT').optional(),
+  CCP_TEMPORAL_NAMESPACE: z.string().default('default'),
+  CCP_TASK_QUEUE: z.string().default('ccp'),
+  CCP_HOST_ID: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'CCP_HOST_ID may hold letters, digits, _ . -').default(hostname().replace(/[^A-Za-z0-9_.-]/g, '-')),
+  CCP_WORKERS: positiveInt('CCP_WORKERS').max(32, 'CCP_WORKERS is at most 32 panes').default(3),
+  CCP_TMUX_SESSION: z.string().default('claude-workers'),
+  CCP_TMUX_SOCKET: z.string().optional(),
+  CCP_TMUX_CONFIG: z.string().optional(),
+  CCP_REPO: z.string().optional(),
+  CCP_REPO_PATH: z.string().optional(),
+  CCP_GITHUB_API_URL: z.string().url('CCP_GITHUB_API_URL must be a URL').optional(),
+  CCP_GITHUB_THROTTLE: z.enum(['on', 'off']).default('on'),
+  CCP_AGENT_COMMAND: z.string().optional(),
+  CCP_AGENT_HOME: z.string().optional(),
+  CCP_AGENT_PRETRUST: z.enum(['on', 'off']).default('off'),
+  CCP_AGENT_PERMISSION_MODE: z.string().default('default'),
+  CCP_MERGE_POLL_SECONDS: positiveInt('CCP_MERGE_POLL_SECONDS').default(DEFAULT_RUN_SETTINGS.mergePollSeconds),
+  CCP_AGENT_TIMEOUT_MINUTES: positiveInt('CCP_AGENT_TIMEOUT_MINUTES').default(DEFAULT_RUN_SETTINGS.agentTimeoutMinutes),
+  CCP_AGENT_ATTEMPTS: positiveInt('CCP_AGENT_ATTEMPTS').default(DEFAULT_RUN_SETTINGS.agentAttempts),
+  CCP_BASE_BRANCH: z.string().default(DEFAULT_RUN_SETTINGS.baseBranch),
+});
+
+/** Environment variables the agent receives (offline model server, API keys): passed through, never logged. */
+export const AGENT_ENV_NAMES = ['ANTHROPIC_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_MODEL'] as const;
+
+export interface CcpConfig {
+  home: string;
+  temporal: { address: string; external: boolean; port: number; uiPort: number; namespace: string };
+  taskQueue: string;
+  hostId: string;
+  workers: number;
+  tmux: { session: string; socket?: string; configFile?: string };
+  repo?: string;
+  repoPath: string;
+  github: { apiUrl?: string; throttle: boolean };
+  agent: { command?: string; home?: string; preTrust: boolean; permissionMode: string; env: Record<string, string> };
+  run: RunSettings;
+  paths: { state: string; logs: string; run: string; worktrees: string; pueue: string; temporalDb: string };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CcpConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
+  }
+  const e = parsed.data;
+  const home = path.resolve(e.CCP_HOME);
+  const uiPort = e.CCP_TEMPORAL_UI_PORT ?? e.CCP_TEMPORAL_PORT + 1000;
+  const agentEnv: Record<string, string> = {};
+  for (const name of AGENT_ENV_NAMES) if (env[name]) agentEnv[name] = env[name] as string;
+  return {
+    home,
+    temporal: {
+      address: e.CCP_TEMPORAL_ADDRESS ?? `127.0.0.1:${e.CCP_TEMPORAL_PORT}`,
+      external: e.CCP_TEMPORAL_ADDRESS !== undefined,
+      port: e.CCP_TEMPORAL_PORT,
+      uiPort,
+      namespace: e.CCP_TEMPORAL_NAMESPACE,
+    },
+    taskQueue: e.CCP_TASK_QUEUE,
+    hostId: e.CCP_HOST_ID,
+    workers: e.CCP_WORKERS,
+    tmux: { session: e.CCP_TMUX_SESSION, socket: e.CCP_TMUX_SOCKET, configFile: e.CCP_TMUX_CONFIG },
+    repo: e.CCP_REPO,
+    repoPath: path.resolve(e.CCP_REPO_PATH ?? cwd),
+    github: { apiUrl: e.CCP_GITHUB_API_URL, throttle: e.CCP_GITHUB_THROTTLE === 'on' },
+    agent: {
+      command: e.CCP_AGENT_COMMAND,
+      home: e.CCP_AGENT_HOME,
+      preTrust: e.CCP_AGENT_PRETRUST === 'on',
+      permissionMode: e.CCP_AGENT_PERMISSION_MODE,
+      env: agentEnv,
+    },
+    run: {
+      mergePollSeconds: e.CCP_MERGE_POLL_SECONDS,
+      agentTimeoutMinutes: e.CCP_AGENT_TIMEOUT_MINUTES,
+      agentAttempts: e.CCP_AGENT_ATTEMPTS,
+      baseBranch: e.CCP_BASE_BRANCH,
+    },
+    paths: {
+      state: home,
+      logs: path.join(home, 'logs'),
+      run: path.join(home, 'run'),
+      worktrees: path.join(home, 'worktrees'),
+      pueue: path.join(home, 'pueue'),
+      temporalDb: path.join(home, 'temporal.sqlite'),
+    },
+  };
+}
+
+/** Queue names: the shared queue, and this host's own queues (worker-specific task queues pattern). */
+export function taskQueues(config: Pick<CcpConfig, 'taskQueue' | 'hostId'>) {
+  return {
+    hostId: config.hostId,
+    shared: config.taskQueue,
+    hostQueue: `${config.taskQueue}@${config.hostId}`,
+    agentQueue: `${config.taskQueue}@${config.hostId}:agents`,
+  };
+}

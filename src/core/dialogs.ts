@@ -1,0 +1,150 @@
+// Reads Claude Code's interactive dialogs (tool permission, folder trust, API key) from a captured pane screen, and
+// computes the keys that pick an option by its text. Pure: the pane watcher captures and sends; this only reads.
+
+export type DialogKind = 'tool' | 'trust' | 'api-key' | 'unknown';
+
+export interface DialogOption {
+  /** The digit shown before the text ("1. Yes"); undefined for unnumbered menus (trust, API key on 2.1.329). */
+  number?: number;
+  text: string;
+  /** The row the ❯ pointer is on. */
+  selected: boolean;
+}
+
+export interface Dialog {
+  kind: DialogKind;
+  /** "Bash command", "Create file", "Edit file", "Accessing workspace", … */
+  title: string;
+  /** The command, path or folder the dialog is about. */
+  subject: string;
+  options: DialogOption[];
+}
+
+const POINTER = '❯';
+// Every dialog ends with this footer ("Esc to cancel · Tab to amend", "Enter to confirm · Esc to cancel"); the idle
+// input box and the slash-command menu have none, and the busy line says "esc to interrupt".
+const FOOTER = /\bEsc to (cancel|exit)\b/;
+const TOP_RULE = /^\s*─{10,}\s*$/;
+const INNER_RULE = /^\s*╌{10,}\s*$/;
+const NUMBERED = /^\s*(?:❯\s*)?(\d+)\.\s+(.*)$/;
+
+const indentOf = (line: string): number => line.length - line.trimStart().length;
+
+export function detectDialog(screen: string): Dialog | undefined {
+  const lines = screen.split('\n').map((line) => line.trimEnd());
+  let footer = -1;
+  for (let i = lines.length - 1; i >= 0 && footer < 0; i--) if (FOOTER.test(lines[i])) footer = i;
+  if (footer < 0) return undefined;
+
+  const block = optionBlock(lines, footer);
+  if (!block || !block.options.some((o) => o.selected)) return undefined;
+  let top = block.start - 1;
+  while (top > 0 && !TOP_RULE.test(lines[top])) top--;
+  const body = lines.slice(top + 1, block.start).filter((l) => !TOP_RULE.test(l));
+  const text = body.join('\n');
+  const firstLine = body.find((l) => l.trim().length > 0)?.trim() ?? '';
+
+  if (/Do you want to use this API key\?|Detected a custom API key/.test(text)) {
+    const keyLine = body.find((l) => /^\s*[A-Z_]+_KEY:/.test(l));
+    // Only the variable's name: the dialog shows the key's tail, which must not reach approval logs.
+    return { kind: 'api-key', title: firstLine, subject: keyLine ? keyLine.trim().split(':')[0] : '',
+      options: block.options };
+  }
+  const workspace = body.findIndex((l) => /Accessing workspace:/.test(l));
+  if (workspace >= 0 || /trust this folder/i.test(block.options.map((o) => o.text).join('\n'))) {
+    const folder = body.slice(workspace + 1).find((l) => l.trim().length > 0)?.trim() ?? '';
+    return { kind: 'trust', title: 'Accessing workspace', subject: folder, options: block.options };
+  }
+  const answers = block.options.map((o) => o.text);
+  if (answers.some((t) => /^Yes\b/.test(t)) && answers.some((t) => /^No\b/.test(t))) {
+    return { kind: 'tool', title: firstLine, subject: toolSubject(body, firstLine), options: block.options };
+  }
+  return { kind: 'unknown', title: firstLine, subject: '', options: block.options };
+}
+
+/** The option rows above the footer: numbered rows (with wrapped continuations), or a blank-delimited list. */
+function optionBlock(lines: string[], footer: number): { start: number; options: DialogOption[] } | undefined {
+  let end = footer - 1;
+  while (end >= 0 && lines[end].trim() === '') end--;
+  if (end < 0) return undefined;
+  const numbered = NUMBERED.test(lines[end]);
+  const rows: string[] = [];
+  let start = end;
+  for (let i = end; i >= 0; i--) {
+    const line = lines[i];
+    if (line.trim() === '' || TOP_RULE.test(line) || INNER_RULE.test(line)) break;
+    if (numbered && !NUMBERED.test(line)) {
+      // A wrapped option continues deeper than the digits; the question line above the options does not.
+      const digitsIndent = Math.min(...rows.filter((r) => NUMBERED.test(r)).map((r) => indentOf(r.replace(POINTER, ' '))));
+      if (indentOf(line) <= digitsIndent + 2) break;
+    }
+    rows.unshift(line);
+    start = i;
+  }
+  const options: DialogOption[] = [];
+  for (const row of rows) {
+    const match = numbered ? NUMBERED.exec(row) : undefined;
+    const selected = row.trimStart().startsWith(POINTER);
+    if (numbered && !match) {
+      if (options.length > 0) options[options.length - 1].text += ` ${row.trim()}`;
+      continue;
+    }
+    const text = match ? match[2].trim() : row.trim().replace(new RegExp(`^${POINTER}\\s*`), '');
+    options.push({ ...(match ? { number: Number(match[1]) } : {}), text, selected });
+  }
+  return options.length > 0 ? { start, options } : undefined;
+}
+
+/** Bash shows the command between dashed rules (after a tip and a description); file tools show the path first. */
+function toolSubject(body: string[], title: string): string {
+  const rules = body.map((l, i) => (INNER_RULE.test(l) ? i : -1)).filter((i) => i >= 0);
+  if (/command/i.test(title) && rules.length >= 2) {
+    return body.slice(rules[0] + 1, rules[1]).map((l) => l.trim()).filter(Boolean).join('\n');
+  }
+  const titleAt = body.findIndex((l) => l.trim() === title);
+  const after = body.slice(titleAt + 1, rules.length > 0 ? rules[0] : undefined)
+    .map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith('Tip:'));
+  return after[0] ?? '';
+}
+
+/** The first option whose text equals `text` (case-insensitive), or matches it when it is a RegExp. */
+export function findOption(dialog: Dialog, text: string | RegExp): DialogOption | undefined {
+  const matches = (o: DialogOption): boolean =>
+    typeof text === 'string' ? o.text.trim().toLowerCase() === text.trim().toLowerCase() : text.test(o.text);
+  return dialog.options.find(matches);
+}
+
+/** Arrow keys that move the ❯ pointer from the selected row to `option`. */
+export function arrowsTo(dialog: Dialog, option: DialogOption): string[] {
+  const from = dialog.options.findIndex((o) => o.selected);
+  const to = dialog.options.indexOf(option);
+  if (from < 0 || to < 0) return [];
+  return Array<string>(Math.abs(to - from)).fill(to > from ? 'Down' : 'Up');
+}
+
+/**
+ * Keys that choose the option with this text: its digit when numbered (a digit picks at once), else arrows from the
+ * ❯ row then Enter. Undefined when no option matches.
+ */
+export function keysToChoose(dialog: Dialog, text: string | RegExp): string[] | undefined {
+  const option = findOption(dialog, text);
+  if (!option) return undefined;
+  if (option.number !== undefined) return [String(option.number)];
+  return [...arrowsTo(dialog, option), 'Enter'];
+}
+
+/** The affirmative option: plain "Yes" first (never "Yes, and don't ask again…"), else the first "Yes…". */
+export function yesOption(dialog: Dialog): DialogOption | undefined {
+  return findOption(dialog, 'Yes') ?? findOption(dialog, /^Yes\b/);
+}
+
+export function noOption(dialog: Dialog): DialogOption | undefined {
+  return findOption(dialog, 'No') ?? findOption(dialog, /^No\b/);
+}
+
+/** Two captures show the same dialog (a hook-answered prompt flashes for one poll only). */
+export function sameDialog(a: Dialog | undefined, b: Dialog | undefined): boolean {
+  if (!a || !b) return false;
+  return a.kind === b.kind && a.title === b.title && a.subject === b.subject
+    && a.options.map((o) => o.text).join('\n') === b.options.map((o) => o.text).join('\n');
+}

@@ -1,0 +1,35 @@
+// Which subissues may start now: pure rules the parent workflow applies on every change.
+import type { SubissuePhase, SubissueStatus } from '../shared/messages.js';
+
+const DONE_FOR_DEPENDENTS: ReadonlySet<SubissuePhase> = new Set(['merged']);
+const UNREACHABLE: ReadonlySet<SubissuePhase> = new Set(['failed', 'blocked', 'stopped']);
+export const TERMINAL_PHASES: ReadonlySet<SubissuePhase> = new Set(['merged', 'failed', 'blocked', 'stopped']);
+
+export interface ScheduleDecision {
+  start: SubissueStatus[];
+  /** Waiting subissues that can never start because a dependency failed. */
+  block: Array<{ sub: SubissueStatus; because: string }>;
+}
+
+/**
+ * Subissues still waiting whose dependencies are all done start (most urgent first); those with a failed
+ * dependency are blocked. Dependents start once the dependency is merged, so they build on its code.
+ */
+export function decideStarts(subissues: SubissueStatus[], paused: boolean): ScheduleDecision {
+  const byKey = new Map(subissues.map((s) => [s.key, s]));
+  const decision: ScheduleDecision = { start: [], block: [] };
+  for (const sub of subissues) {
+    if (sub.phase !== 'waiting') continue;
+    const deps = sub.dependsOn.map((k) => byKey.get(k)).filter((d): d is SubissueStatus => d !== undefined);
+    const failed = deps.find((d) => UNREACHABLE.has(d.phase));
+    if (failed) decision.block.push({ sub, because: `dependency #${failed.number} ${failed.phase}` });
+    else if (!paused && deps.every((d) => DONE_FOR_DEPENDENTS.has(d.phase))) decision.start.push(sub);
+  }
+  const rank: Record<string, number> = { critical: 0, high: 1, normal: 2, low: 3 };
+  decision.start.sort((a, b) => rank[a.priority] - rank[b.priority] || a.number - b.number);
+  return decision;
+}
+
+export function allTerminal(subissues: SubissueStatus[]): boolean {
+  return subissues.every((s) => TERMINAL_PHASES.has(s.phase));
+}

@@ -1,0 +1,133 @@
+// `ccp up` / `ccp down`: the embedded stack of one host — Temporal dev server (unless CCP_TEMPORAL_ADDRESS),
+// ccp's own pueued, the tmux session (pane 0 dashboard, panes 1..N workers) and the ccp worker process.
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CcpConfig } from '../config/config.js';
+import { createPueueFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../worker/adapters.js';
+import { runningPid, startDetached, stopByPidFile, waitUntil } from './processes.js';
+import { ensureDevServer, stopDevServer } from './temporal-server.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const CCP_BIN = path.resolve(here, '..', '..', '..', 'bin', 'ccp.js');
+const WORKER_MAIN = path.resolve(here, '..', 'worker', 'main.js');
+
+export interface StackInfo {
+  temporalAddress: string;
+  webUi?: string;
+  tmuxAttach: string;
+  pueueStatus: string;
+  workerLog: string;
+}
+
+function pidFiles(config: CcpConfig) {
+  return {
+    temporal: path.join(config.paths.run, 'temporal.pid'),
+    worker: path.join(config.paths.run, 'worker.pid'),
+    workerReady: path.join(config.paths.run, 'worker.ready'),
+  };
+}
+
+export function stackInfo(config: CcpConfig): StackInfo {
+  const tmux = config.tmux.socket ? `tmux -S ${config.tmux.socket}` : 'tmux';
+  return {
+    temporalAddress: config.temporal.address,
+    webUi: config.temporal.external ? undefined : `http://127.0.0.1:${config.temporal.uiPort}`,
+    tmuxAttach: `${tmux} attach -t ${config.tmux.session}`,
+    pueueStatus: `pueue -c ${path.join(config.paths.pueue, 'pueue.yml')} status`,
+    workerLog: path.join(config.paths.logs, 'worker.log'),
+  };
+}
+
+/** Shell-quotes one word for a tmux command line. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The dashboard pane's command: `ccp status --watch` against this stack (no secrets needed, none passed). */
+function dashboardCommand(config: CcpConfig): string {
+  const env = {
+    CCP_HOME: config.home,
+    CCP_TEMPORAL_ADDRESS: config.temporal.address,
+    CCP_TEMPORAL_NAMESPACE: config.temporal.namespace,
+  };
+  const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  return `env ${assignments.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(CCP_BIN)} status --watch`;
+}
+
+function idleCommand(worker: number): string {
+  return `printf '\\n  ccp worker ${worker}: idle, waiting for a subissue\\n'; exec tail -f /dev/null`;
+}
+
+/**
+ * Brings the stack up (each part only if not running). `workerEnv` is what the worker process runs with: the
+ * caller's environment, which may carry GITHUB_TOKEN / ANTHROPIC_* for the worker (never written to disk).
+ */
+export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv): Promise<StackInfo> {
+  for (const dir of [config.home, config.paths.logs, config.paths.run, config.paths.pueue]) mkdirSync(dir, { recursive: true });
+  const pids = pidFiles(config);
+  if (!config.temporal.external) {
+    await ensureDevServer({
+      port: config.temporal.port,
+      uiPort: config.temporal.uiPort,
+      dbFile: config.paths.temporalDb,
+      logFile: path.join(config.paths.logs, 'temporal.log'),
+      pidFile: pids.temporal,
+      cwd: config.home,
+    });
+  }
+
+  const pueue = createPueueFromConfig(config);
+  await pueue.ensureDaemon();
+  await pueue.ensureGroup(PUEUE_GROUP, 0);
+
+  const tmux = createTmuxFromConfig(config);
+  await tmux.ensureSession({
+    session: config.tmux.session,
+    workers: config.workers,
+    dashboardCommand: dashboardCommand(config),
+    idleCommand,
+    cwd: config.repoPath,
+  });
+
+  if (runningPid(pids.worker) === undefined) {
+    rmSync(pids.workerReady, { force: true });
+    const logFile = path.join(config.paths.logs, 'worker.log');
+    startDetached({
+      command: process.execPath,
+      args: [WORKER_MAIN],
+      env: { ...workerEnv, CCP_HOME: config.home, CCP_WORKERS: String(config.workers) },
+      cwd: config.repoPath,
+      logFile,
+      pidFile: pids.worker,
+    });
+    await waitUntil(
+      'the ccp worker to connect',
+      () => {
+        if (runningPid(pids.worker) === undefined) throw new Error(`the ccp worker exited: see ${logFile}`);
+        return existsSync(pids.workerReady);
+      },
+      60_000,
+      `see ${logFile}`,
+    );
+  }
+  return stackInfo(config);
+}
+
+/** Stops what `up` started, in reverse order; parts already down are skipped. */
+export async function down(config: CcpConfig): Promise<string[]> {
+  const stopped: string[] = [];
+  const pids = pidFiles(config);
+  if (await stopByPidFile(pids.worker, 20_000)) stopped.push('worker');
+  const tmux = createTmuxFromConfig(config);
+  if (await tmux.hasSession(config.tmux.session)) {
+    await tmux.killSession(config.tmux.session);
+    stopped.push(`tmux session ${config.tmux.session}`);
+  }
+  if (existsSync(path.join(config.paths.pueue, 'pueue.yml'))) {
+    await createPueueFromConfig(config).shutdown();
+    stopped.push('pueued');
+  }
+  if (!config.temporal.external && (await stopDevServer(pids.temporal))) stopped.push('temporal dev server');
+  return stopped;
+}

@@ -1,0 +1,171 @@
+// The scripted "model" behind the offline stand-in: a pure function from a Messages API request to the assistant's
+// reply. Deterministic from the conversation, so tests and demos run the real Claude Code without the network.
+import { ANALYZER_MARKER, SUBISSUE_MARKER } from '../../core/prompts.js';
+import { MAX_SUBISSUES, MIN_SUBISSUES } from '../../core/plan.js';
+import type { PlannedSubissue, Priority } from '../../shared/types.js';
+
+export const FAIL_MARKER = 'ccp-script: fail';
+
+export type ContentBlock =
+  | { type: 'text'; text: string }
+  | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
+
+export interface ScriptedReply {
+  /** What the request was, for the server's log: "analyze", "work", "work-fail", "aux". */
+  kind: string;
+  content: ContentBlock[];
+  stopReason: 'end_turn' | 'tool_use';
+  subissue?: number;
+  step?: number;
+}
+
+interface RequestBlock {
+  type: string;
+  text?: string;
+  content?: unknown;
+  is_error?: boolean;
+}
+
+export interface MessagesRequestBody {
+  messages?: Array<{ role: string; content: string | RequestBlock[] }>;
+  system?: string | RequestBlock[];
+  tools?: Array<{ name: string }>;
+}
+
+const blocksOf = (content: string | RequestBlock[] | undefined): RequestBlock[] =>
+  typeof content === 'string' ? [{ type: 'text', text: content }] : (content ?? []);
+
+const textOf = (content: string | RequestBlock[] | undefined): string =>
+  blocksOf(content).map((b) => (b.type === 'text' ? (b.text ?? '') : '')).join('\n');
+
+export function scriptReply(body: MessagesRequestBody): ScriptedReply {
+  const messages = body.messages ?? [];
+  const userText = messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
+  // Side calls (session titles, summaries) come without tools and may quote the user's prompt: answer them first.
+  if (!body.tools || body.tools.length === 0) return auxReply();
+  const analyzeAt = userText.indexOf(ANALYZER_MARKER);
+  if (analyzeAt >= 0) return analyzerReply(userText.slice(analyzeAt));
+  const work = new RegExp(`${SUBISSUE_MARKER} #(\\d+)`).exec(userText);
+  if (work) return workReply(body, userText, Number(work[1]));
+  return { kind: 'other', content: [{ type: 'text', text: 'Nothing to do: ccp stand-in model has no script for this.' }],
+    stopReason: 'end_turn' };
+}
+
+function auxReply(): ScriptedReply {
+  return { kind: 'aux', content: [{ type: 'text', text: '{"title": "ccp agent session"}' }], stopReason: 'end_turn' };
+}
+
+// ---- analyzer -------------------------------------------------------------------------------------------------
+
+interface IssueInput {
+  number: number;
+  title: string;
+  body: string;
+}
+
+const PRIORITY_CYCLE: Priority[] = ['high', 'normal', 'normal', 'low', 'low'];
+
+function analyzerReply(promptText: string): ScriptedReply {
+  const fenced = /```json\s*\n([\s\S]*?)\n```/.exec(promptText);
+  let issue: IssueInput = { number: 0, title: 'the issue', body: '' };
+  try {
+    if (fenced) issue = { ...issue, ...(JSON.parse(fenced[1]) as Partial<IssueInput>) };
+  } catch {
+    // keep the generic issue: the plan below is still valid
+  }
+  const plan = { subissues: planSubissues(issue) };
+  return { kind: 'analyze', content: [{ type: 'text', text: JSON.stringify(plan, null, 2) }], stopReason: 'end_turn' };
+}
+
+/**
+ * Subissues from the body's task lines `- [ ] <title>` (2..5). Markers in a line: `{fail}` scripts the work session
+ * to give up; `{after:N}` makes it depend on the N-th task line (1-based).
+ */
+export function planSubissues(issue: IssueInput): PlannedSubissue[] {
+  const lines = [...(issue.body ?? '').matchAll(/^\s*[-*] \[ \] (.+)$/gm)].map((m) => m[1].trim())
+    .slice(0, MAX_SUBISSUES);
+  const tasks = lines.length >= MIN_SUBISSUES ? lines
+    : [1, 2].map((part) => `Part ${part}/2 of ${issue.title || `issue #${issue.number}`}`);
+  const keys: string[] = [];
+  const subs = tasks.map((line, i): PlannedSubissue => {
+    const fail = line.includes('{fail}');
+    const title = line.replace(/\{fail\}|\{after:\d+\}/g, '').replace(/\s+/g, ' ').trim() || `Task ${i + 1}`;
+    const key = uniqueKey(slug(title) || `task-${i + 1}`, keys);
+    keys.push(key);
+    return {
+      key,
+      title: title.length >= 3 ? title : `Task: ${title}`,
+      estimatedHours: 2 + (i % 3),
+      priority: PRIORITY_CYCLE[i],
+      description: [`Implement "${title}" for issue #${issue.number}.`, ...(fail ? [FAIL_MARKER] : [])].join('\n'),
+      acceptanceCriteria: [`${title} is implemented and committed`],
+      technicalContext: `Planned from issue #${issue.number}: ${issue.title}`,
+      dependsOn: [],
+    };
+  });
+  tasks.forEach((line, i) => {
+    const after = /\{after:(\d+)\}/.exec(line);
+    const dep = after ? Number(after[1]) - 1 : -1;
+    if (dep >= 0 && dep < subs.length && dep !== i) subs[i].dependsOn = [subs[dep].key];
+  });
+  return subs;
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30).replace(/-+$/, '');
+}
+
+function uniqueKey(base: string, taken: string[]): string {
+  let key = base;
+  for (let n = 2; taken.includes(key); n++) key = `${base.slice(0, 36)}-${n}`;
+  return key;
+}
+
+// ---- work session ---------------------------------------------------------------------------------------------
+
+function workReply(body: MessagesRequestBody, userText: string, subissue: number): ScriptedReply {
+  if (userText.includes(FAIL_MARKER)) {
+    return { kind: 'work-fail', subissue, step: 0, stopReason: 'end_turn', content: [{ type: 'text',
+      text: `I cannot do subissue #${subissue}: it is scripted to fail (${FAIL_MARKER}). I made no changes.` }] };
+  }
+  const results = (body.messages ?? []).flatMap((m) => blocksOf(m.content)).filter((b) => b.type === 'tool_result');
+  const step = results.length;
+  const title = subissueTitle(userText, subissue);
+  const id = `toolu_ccp_${subissue}_${step}`;
+  const base = { kind: 'work', subissue, step };
+  if (step === 0) {
+    const dir = workingDirectory(body);
+    const file = `${dir ? `${dir}/` : ''}notes/subissue-${subissue}.md`;
+    const content = `# Subissue #${subissue}: ${title}\n\nImplemented by the ccp stand-in model.\n`;
+    return { ...base, stopReason: 'tool_use', content: [
+      { type: 'text', text: `I will write notes for #${subissue}.` },
+      { type: 'tool_use', id, name: 'Write', input: { file_path: file, content } }] };
+  }
+  if (step === 1) {
+    // Only safe characters from the title reach the shell command.
+    const message = `Implement #${subissue}: ${title.replace(/[^A-Za-z0-9 .,:_#()/-]/g, '')}`;
+    return { ...base, stopReason: 'tool_use', content: [
+      { type: 'tool_use', id, name: 'Bash',
+        input: { command: `git add -A && git commit -q -m "${message}"`, description: 'Commit the change' } }] };
+  }
+  const failed = results.some((r) => r.is_error === true);
+  const text = failed
+    ? `Could not finish #${subissue}: a tool call was refused or failed.`
+    : `Done: #${subissue} (${title}) is in notes/subissue-${subissue}.md and committed.`;
+  return { ...base, stopReason: 'end_turn', content: [{ type: 'text', text }] };
+}
+
+function subissueTitle(userText: string, subissue: number): string {
+  const line = new RegExp(`Work on subissue #${subissue} of [^:]*: (.+)`).exec(userText);
+  return line ? line[1].trim() : `subissue ${subissue}`;
+}
+
+/** Claude Code states the session cwd in its environment section ("Primary working directory: /path"). */
+function workingDirectory(body: MessagesRequestBody): string | undefined {
+  const texts = [textOf(body.system), ...(body.messages ?? []).map((m) => textOf(m.content))];
+  for (const text of texts) {
+    const found = /[Ww]orking directory: (\S+)/.exec(text);
+    if (found) return found[1];
+  }
+  return undefined;
+}

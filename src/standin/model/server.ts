@@ -1,0 +1,138 @@
+// Offline stand-in for the Anthropic Messages API: enough of `POST /v1/messages` (SSE streaming and plain JSON) and
+// `count_tokens` for the real Claude Code CLI to run against the scripted model in script.ts.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { scriptReply, type ContentBlock, type MessagesRequestBody } from './script.js';
+
+export interface ModelRequestLog {
+  /** "analyze", "work", "work-fail", "aux", "other", "count_tokens", "head", "bad-request". */
+  kind: string;
+  path: string;
+  stream: boolean;
+  subissue?: number;
+  step?: number;
+}
+
+export interface ModelServer {
+  url: string;
+  close(): Promise<void>;
+  requests: ModelRequestLog[];
+  /** Raw request bodies (most recent last), for debugging the script. */
+  bodies: unknown[];
+}
+
+const MODEL_ID = 'claude-ccp-standin';
+
+export async function startModelServer(options: { port?: number } = {}): Promise<ModelServer> {
+  const requests: ModelRequestLog[] = [];
+  const bodies: unknown[] = [];
+  let counter = 0;
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method === 'HEAD' && url.pathname === '/') {
+      requests.push({ kind: 'head', path: url.pathname, stream: false });
+      res.writeHead(200).end();
+      return;
+    }
+    if (req.method !== 'POST' || !url.pathname.startsWith('/v1/messages')) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'not found' } }));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      let body: MessagesRequestBody & { stream?: boolean };
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as typeof body;
+      } catch {
+        requests.push({ kind: 'bad-request', path: url.pathname, stream: false });
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'bad JSON' } }));
+        return;
+      }
+      bodies.push(body);
+      const inputTokens = Math.ceil(Buffer.concat(chunks).length / 4);
+      if (url.pathname === '/v1/messages/count_tokens') {
+        requests.push({ kind: 'count_tokens', path: url.pathname, stream: false });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ input_tokens: inputTokens }));
+        return;
+      }
+      if (url.pathname !== '/v1/messages') {
+        res.writeHead(404).end();
+        return;
+      }
+      const reply = scriptReply(body);
+      const stream = body.stream === true;
+      requests.push({ kind: reply.kind, path: url.pathname, stream, subissue: reply.subissue, step: reply.step });
+      const message = {
+        id: `msg_ccp_${++counter}`, type: 'message', role: 'assistant', model: MODEL_ID,
+        content: reply.content, stop_reason: reply.stopReason, stop_sequence: null,
+        usage: { input_tokens: inputTokens, output_tokens: outputTokens(reply.content) },
+      };
+      if (!stream) {
+        res.writeHead(200, { 'content-type': 'application/json', 'request-id': message.id });
+        res.end(JSON.stringify(message));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': message.id });
+      for (const [event, data] of sseEvents(message)) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      res.end();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    bodies,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+const outputTokens = (content: ContentBlock[]): number => Math.max(1, Math.ceil(JSON.stringify(content).length / 4));
+
+/** Splits a string in two, so clients see real incremental deltas. */
+const halves = (text: string): string[] => {
+  const mid = Math.ceil(text.length / 2);
+  return text.length > 1 ? [text.slice(0, mid), text.slice(mid)] : [text];
+};
+
+type SseEvent = [string, Record<string, unknown>];
+
+function sseEvents(message: { content: ContentBlock[]; stop_reason: string; usage: { output_tokens: number } }
+  & Record<string, unknown>): SseEvent[] {
+  const events: SseEvent[] = [
+    ['message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null,
+      usage: { ...message.usage, output_tokens: 1 } } }],
+  ];
+  message.content.forEach((block, index) => {
+    if (block.type === 'text') {
+      events.push(['content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }]);
+      for (const text of halves(block.text)) {
+        events.push(['content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text } }]);
+      }
+    } else {
+      events.push(['content_block_start', { type: 'content_block_start', index,
+        content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } }]);
+      for (const partial of halves(JSON.stringify(block.input))) {
+        events.push(['content_block_delta', { type: 'content_block_delta', index,
+          delta: { type: 'input_json_delta', partial_json: partial } }]);
+      }
+    }
+    events.push(['content_block_stop', { type: 'content_block_stop', index }]);
+  });
+  events.push(['message_delta', { type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: null },
+    usage: { output_tokens: message.usage.output_tokens } }]);
+  events.push(['message_stop', { type: 'message_stop' }]);
+  return events;
+}

@@ -1,0 +1,51 @@
+// Builds this host's real adapters from the configuration (the worker process and the tests share it).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ActivityDeps } from '../activities/index.js';
+import { createClaudeCodeAgent } from '../adapters/claude-code.js';
+import { createGitAdapter } from '../adapters/git.js';
+import { createGitHubAdapter, resolveGitHubToken } from '../adapters/github.js';
+import { createPueueAdapter } from '../adapters/pueue.js';
+import { createTmuxAdapter, type TmuxAdapter } from '../adapters/tmux.js';
+import { ConfigError, taskQueues, type CcpConfig } from '../config/config.js';
+import { toolPath } from '../config/tools.js';
+
+export const PUEUE_GROUP = 'ccp';
+
+export function createTmuxFromConfig(config: CcpConfig): TmuxAdapter {
+  return createTmuxAdapter({ socketPath: config.tmux.socket, configFile: config.tmux.configFile });
+}
+
+export function createPueueFromConfig(config: CcpConfig) {
+  return createPueueAdapter({ dir: config.paths.pueue, pueueBinary: toolPath('pueue'), pueuedBinary: toolPath('pueued') });
+}
+
+export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.ProcessEnv = process.env): Promise<ActivityDeps> {
+  const token = await resolveGitHubToken(env);
+  if (!token) {
+    throw new ConfigError('no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`');
+  }
+  for (const dir of [config.paths.run, config.paths.worktrees, config.paths.logs]) mkdirSync(dir, { recursive: true });
+  const queues = taskQueues(config);
+  const tmux = createTmuxFromConfig(config);
+  return {
+    github: createGitHubAdapter({ token, baseUrl: config.github.apiUrl, throttle: config.github.throttle }),
+    agent: createClaudeCodeAgent({
+      command: config.agent.command,
+      home: config.agent.home,
+      seedHome: config.agent.home !== undefined,
+      preTrustWorktrees: config.agent.preTrust,
+      env: config.agent.env,
+      permissionMode: config.agent.permissionMode,
+      tmux,
+      session: config.tmux.session,
+      runDir: path.join(config.paths.run, 'agents'),
+    }),
+    git: createGitAdapter(),
+    pueue: createPueueFromConfig(config),
+    queues: { hostId: queues.hostId, hostQueue: queues.hostQueue, agentQueue: queues.agentQueue },
+    repoPath: config.repoPath,
+    worktreesDir: config.paths.worktrees,
+    pueueGroup: PUEUE_GROUP,
+  };
+}

@@ -1,0 +1,8 @@
+// Build step: bundles the workflow code once (webpack), so tests and workers load it instead of re-bundling.
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { writeFile } from 'node:fs/promises';
+import { WORKFLOW_BUNDLE_PATH, WORKFLOWS_PATH } from './workers.js';
+
+const { code } = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: undefined });
+await writeFile(WORKFLOW_BUNDLE_PATH, code);
+console.log(`workflow bundle: ${WORKFLOW_BUNDLE_PATH} (${Math.round(code.length / 1024)} KiB)`);

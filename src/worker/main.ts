@@ -1,0 +1,29 @@
+// The ccp worker process (`ccp up` starts it in the background): polls this host's task queues until SIGTERM.
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config/config.js';
+import { createAdaptersFromConfig } from './adapters.js';
+import { createCcpWorkers } from './workers.js';
+
+const config = loadConfig();
+Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
+const readyFile = path.join(config.paths.run, 'worker.ready');
+const deps = await createAdaptersFromConfig(config);
+await deps.pueue.ensureDaemon();
+const connection = await NativeConnection.connect({ address: config.temporal.address });
+const ccp = await createCcpWorkers({
+  connection,
+  namespace: config.temporal.namespace,
+  sharedQueue: config.taskQueue,
+  agentSlots: config.workers,
+  deps,
+});
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => ccp.shutdown());
+writeFileSync(readyFile, `${process.pid}\n`);
+try {
+  await ccp.run();
+} finally {
+  rmSync(readyFile, { force: true });
+  await connection.close();
+}

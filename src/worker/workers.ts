@@ -1,0 +1,76 @@
+// The three Temporal workers of one ccp host, over one connection:
+//  - shared queue: workflows + activities any host can run (GitHub, analyzer, claimHost);
+//  - host queue: this machine's worktrees, pushes and pueue mirror;
+//  - agent queue: agent sessions, at most one per tmux worker pane.
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createAgentSessionActivities,
+  createHostBoundActivities,
+  createSharedActivities,
+  type ActivityDeps,
+} from '../activities/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Prebuilt by `npm run build` (src/worker/bundle.ts): workers start without webpack. */
+export const WORKFLOW_BUNDLE_PATH = path.resolve(here, '..', '..', 'workflow-bundle.js');
+export const WORKFLOWS_PATH = path.resolve(here, '..', 'workflows', 'index.js');
+
+export interface CcpWorkersInput {
+  connection: NativeConnection;
+  namespace: string;
+  sharedQueue: string;
+  /** Agent sessions run at most this many at once: one per worker pane. */
+  agentSlots: number;
+  deps: ActivityDeps;
+}
+
+export interface CcpWorkers {
+  workers: Worker[];
+  /** Runs until `shutdown()`; rejects if a worker fails. */
+  run(): Promise<void>;
+  shutdown(): void;
+}
+
+export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  return existsSync(WORKFLOW_BUNDLE_PATH)
+    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
+    : { workflowsPath: WORKFLOWS_PATH };
+}
+
+export async function createCcpWorkers(input: CcpWorkersInput): Promise<CcpWorkers> {
+  const { connection, namespace, deps } = input;
+  const workers = await Promise.all([
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: input.sharedQueue,
+      ...workflowSource(),
+      activities: createSharedActivities(deps),
+    }),
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: deps.queues.hostQueue,
+      activities: createHostBoundActivities(deps),
+    }),
+    Worker.create({
+      connection,
+      namespace,
+      taskQueue: deps.queues.agentQueue,
+      activities: createAgentSessionActivities(deps),
+      maxConcurrentActivityTaskExecutions: input.agentSlots,
+    }),
+  ]);
+  return {
+    workers,
+    run: async () => {
+      await Promise.all(workers.map((w) => w.run()));
+    },
+    shutdown: () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
+}

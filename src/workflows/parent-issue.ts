@@ -1,0 +1,189 @@
+// One parent issue: fetch → plan (agent) → create subissues → one child workflow per subissue → close when all
+// PRs are merged. Pause/resume/stop by signal; the status query is the whole truth for `ccp status`.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SharedActivities } from '../activities/index.js';
+import { allTerminal, decideStarts } from '../core/scheduling.js';
+import type { SummaryRow } from '../core/templates.js';
+import {
+  parentStatusQuery,
+  pauseSignal,
+  resumeSignal,
+  stopSignal,
+  subissueProgressSignal,
+  type ParentStatus,
+  type SubissueStatus,
+} from '../shared/messages.js';
+import { subissueWorkflowId } from '../shared/ids.js';
+import { PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
+import { failureMessage, subissueWorkflow } from './subissue.js';
+
+export interface ParentIssueInput {
+  repo: RepoRef;
+  issueNumber: number;
+  settings: RunSettings;
+}
+
+export interface ParentOutcome {
+  number: number;
+  state: 'closed' | 'stopped';
+  subissues: Array<{ number: number; pr?: number; phase: string }>;
+}
+
+const github = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2s', maximumAttempts: 8 },
+});
+
+const analyzer = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '15 minutes',
+  retry: { initialInterval: '5s', maximumAttempts: 3 },
+});
+
+export async function parentIssueWorkflow(input: ParentIssueInput): Promise<ParentOutcome> {
+  const { repo, settings } = input;
+  const status: ParentStatus = { repo, number: input.issueNumber, title: '', phase: 'fetching', paused: false, subissues: [] };
+  let stopReason: string | undefined;
+  const children = new CancellationScope();
+  const tracker: ChildTracker = { dirty: true, pending: [] };
+
+  setHandler(parentStatusQuery, () => status);
+  const setPaused = (paused: boolean) => {
+    status.paused = paused;
+    tracker.dirty = true;
+  };
+  setHandler(pauseSignal, () => setPaused(true));
+  setHandler(resumeSignal, () => setPaused(false));
+  setHandler(stopSignal, ({ reason }) => {
+    stopReason = reason || 'stopped by request';
+    children.cancel();
+  });
+  setHandler(subissueProgressSignal, (progress) => {
+    const sub = status.subissues.find((s) => s.number === progress.number);
+    if (!sub || sub.phase === 'merged' || sub.phase === 'failed') return; // late signals never undo an end state
+    Object.assign(sub, { phase: progress.phase, updatedAt: now() });
+    if (progress.pr) sub.pr = progress.pr;
+    if (progress.paneId) sub.paneId = progress.paneId;
+    if (progress.error) sub.error = progress.error;
+    tracker.dirty = true;
+  });
+
+  const issue = await github.fetchIssue({ repo, issueNumber: input.issueNumber });
+  status.title = issue.title;
+  const baseBranch = settings.baseBranch || issue.defaultBranch;
+  if (stopReason) return stopped(status);
+
+  status.phase = 'planning';
+  const plan = await analyzer.planSubissues({ repo, issue, timeoutMs: 10 * 60_000 });
+  if (stopReason) return stopped(status);
+
+  status.phase = 'creating-subissues';
+  const created = await github.createSubissues({ repo, parent: issue, plan });
+  status.subissues = created.map(toStatus);
+  status.phase = 'running';
+
+  try {
+    await children.run(() => runChildren(input, status, created, baseBranch, tracker));
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+  }
+  // After a stop, let cancelled children finish their own clean-up before this workflow closes (and would
+  // terminate them).
+  await Promise.all(tracker.pending);
+  if (stopReason) return stopped(status);
+
+  const rows = status.subissues.map(summaryRow);
+  if (status.subissues.every((s) => s.phase === 'merged')) {
+    status.phase = 'closing';
+    await github.closeParentIssue({ repo, parentNumber: input.issueNumber, rows });
+    status.phase = 'closed';
+    return outcome(status, 'closed');
+  }
+  status.phase = 'failed';
+  const failedOnes = status.subissues.filter((s) => s.phase !== 'merged');
+  status.error = `${failedOnes.length} of ${status.subissues.length} subissues did not finish: ${failedOnes
+    .map((s) => `#${s.number} ${s.phase}${s.error ? ` (${s.error.split('\n')[0]})` : ''}`)
+    .join('; ')}`;
+  await github.reportUnfinishedParent({ repo, parentNumber: input.issueNumber, rows });
+  throw ApplicationFailure.nonRetryable(status.error, 'SubissuesFailed');
+}
+
+/** Children started so far; their promises settle the subissue's end state (never reject). */
+interface ChildTracker {
+  dirty: boolean;
+  pending: Array<Promise<void>>;
+}
+
+/** Starts children as their dependencies allow, until every subissue reached an end state. */
+async function runChildren(input: ParentIssueInput, status: ParentStatus, created: CreatedSubissue[], baseBranch: string, tracker: ChildTracker) {
+  const parentId = workflowInfo().workflowId;
+  const settle = (sub: SubissueStatus, phase: SubissueStatus['phase'], error?: string) => {
+    Object.assign(sub, { phase, updatedAt: now() }, error ? { error } : {});
+    tracker.dirty = true;
+  };
+
+  while (!allTerminal(status.subissues)) {
+    await condition(() => tracker.dirty);
+    tracker.dirty = false;
+    const decision = decideStarts(status.subissues, status.paused);
+    for (const { sub, because } of decision.block) settle(sub, 'blocked', because);
+    for (const sub of decision.start) {
+      const planned = created.find((c) => c.number === sub.number) as CreatedSubissue;
+      sub.phase = 'queued';
+      sub.workflowId = subissueWorkflowId(input.repo, input.issueNumber, sub.number);
+      const handle = await startChild(subissueWorkflow, {
+        workflowId: sub.workflowId,
+        args: [{ repo: input.repo, parent: { number: input.issueNumber, workflowId: parentId }, sub: planned, baseBranch, settings: input.settings }],
+        priority: { priorityKey: PRIORITY_KEYS[sub.priority] },
+      });
+      tracker.pending.push(
+        handle.result().then(
+          (result) => {
+            sub.pr = result.pr;
+            settle(sub, 'merged');
+          },
+          (err: unknown) => settle(sub, isCancellation(err) ? 'stopped' : 'failed', failureMessage(err)),
+        ),
+      );
+    }
+  }
+}
+
+function toStatus(sub: CreatedSubissue): SubissueStatus {
+  return {
+    key: sub.key,
+    number: sub.number,
+    title: sub.title,
+    priority: sub.priority,
+    dependsOn: sub.dependsOn,
+    phase: 'waiting',
+    updatedAt: now(),
+  };
+}
+
+function summaryRow(sub: SubissueStatus): SummaryRow {
+  return { number: sub.number, title: sub.title, prNumber: sub.pr?.number, outcome: sub.phase === 'merged' ? 'merged' : sub.error ?? sub.phase };
+}
+
+function stopped(status: ParentStatus): ParentOutcome {
+  status.phase = 'stopped';
+  for (const sub of status.subissues) if (sub.phase !== 'merged' && sub.phase !== 'failed') sub.phase = 'stopped';
+  return outcome(status, 'stopped');
+}
+
+function outcome(status: ParentStatus, state: ParentOutcome['state']): ParentOutcome {
+  return { number: status.number, state, subissues: status.subissues.map((s) => ({ number: s.number, pr: s.pr?.number, phase: s.phase })) };
+}
+
+/** Workflow time (deterministic: Date is replay-safe inside workflows). */
+function now(): string {
+  return new Date().toISOString();
+}

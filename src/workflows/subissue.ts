@@ -1,0 +1,117 @@
+// One subissue: worktree → agent in a tmux pane → push → PR → wait for merge. Reports progress to its parent.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+} from '@temporalio/workflow';
+import type { AgentSessionActivities, HostBoundActivities, SharedActivities } from '../activities/index.js';
+import { buildSubissuePrompt } from '../core/prompts.js';
+import { subissueProgressSignal, type SubissueProgress } from '../shared/messages.js';
+import { subissueBranch, subissueLabel } from '../shared/ids.js';
+import { PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
+
+export interface SubissueWorkflowInput {
+  repo: RepoRef;
+  parent: { number: number; workflowId: string };
+  sub: CreatedSubissue;
+  baseBranch: string;
+  settings: RunSettings;
+}
+
+export interface SubissueOutcome {
+  number: number;
+  pr: { number: number; url: string; merged: boolean };
+}
+
+const shared = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2s', maximumAttempts: 8 },
+});
+
+const waitingForMerge = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '30 days',
+  heartbeatTimeout: '5 minutes',
+  retry: { initialInterval: '5s', maximumInterval: '5 minutes' },
+});
+
+export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<SubissueOutcome> {
+  const { repo, sub, settings } = input;
+  const label = subissueLabel(sub.number);
+  const branch = subissueBranch(sub.number);
+  const report = (progress: Omit<SubissueProgress, 'number'>) => reportToParent(input.parent.workflowId, { number: sub.number, ...progress });
+
+  const host = await shared.claimHost();
+  const onHost = proxyActivities<HostBoundActivities>({
+    taskQueue: host.hostQueue,
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '2s', maximumAttempts: 5 },
+  });
+  const agent = proxyActivities<AgentSessionActivities>({
+    taskQueue: host.agentQueue,
+    startToCloseTimeout: `${settings.agentTimeoutMinutes + 5} minutes`,
+    heartbeatTimeout: '2 minutes',
+    retry: { initialInterval: '10s', maximumAttempts: settings.agentAttempts },
+    priority: { priorityKey: PRIORITY_KEYS[sub.priority] },
+  });
+
+  await onHost.mirrorCreate({ label, title: sub.title });
+  try {
+    await report({ phase: 'worktree' });
+    const worktree = await onHost.prepareWorktree({ label, branch, startPoint: `origin/${input.baseBranch}` });
+    await onHost.mirrorLog({ label, line: `worktree ready at ${worktree.path} on ${branch}` });
+
+    await report({ phase: 'agent' });
+    const session = await agent.runAgent({
+      label,
+      worktreePath: worktree.path,
+      prompt: buildSubissuePrompt(repo, input.parent.number, sub),
+      timeoutMs: settings.agentTimeoutMinutes * 60_000,
+    });
+    await onHost.mirrorLog({ label, line: `agent finished in pane ${session.paneId} (${session.approvals.length} approvals)` });
+
+    await report({ phase: 'pushing', paneId: session.paneId });
+    await onHost.commitAndPush({
+      worktreePath: worktree.path,
+      branch,
+      base: `origin/${input.baseBranch}`,
+      message: `Work on #${sub.number}: ${sub.title}`,
+    });
+    const pr = await shared.openPullRequest({ repo, parentNumber: input.parent.number, sub, branch, base: input.baseBranch });
+    const prRef = { number: pr.number, url: pr.url, merged: pr.merged };
+    await onHost.mirrorFinish({ label, exitCode: 0, summary: `PR #${pr.number} opened: ${pr.url}` });
+    await onHost.removeWorktree({ worktreePath: worktree.path });
+    await report({ phase: 'pr-open', pr: prRef });
+
+    const merged = await waitingForMerge.waitForMerge({ repo, pullNumber: pr.number, pollSeconds: settings.mergePollSeconds });
+    const outcome = { number: sub.number, pr: { number: merged.number, url: merged.url, merged: true } };
+    await report({ phase: 'merged', pr: outcome.pr });
+    return outcome;
+  } catch (err) {
+    const stopped = isCancellation(err);
+    const message = stopped ? 'stopped' : failureMessage(err);
+    // Report even while being cancelled: the mirror and the parent must not be left saying "running".
+    await CancellationScope.nonCancellable(async () => {
+      await onHost.mirrorFinish({ label, exitCode: stopped ? 130 : 1, summary: message });
+      await report({ phase: stopped ? 'stopped' : 'failed', error: message });
+    });
+    throw err;
+  }
+}
+
+async function reportToParent(parentWorkflowId: string, progress: SubissueProgress): Promise<void> {
+  try {
+    await getExternalWorkflowHandle(parentWorkflowId).signal(subissueProgressSignal, progress);
+  } catch {
+    // The parent may be gone (terminated, or run without one): the subissue's own work goes on.
+  }
+}
+
+/** The innermost cause's message: what went wrong, not the chain of wrappers. */
+export function failureMessage(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error && 'cause' in current && current.cause instanceof Error) current = current.cause;
+  if (current instanceof ApplicationFailure || current instanceof Error) return current.message;
+  return String(current);
+}

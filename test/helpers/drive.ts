@@ -1,0 +1,52 @@
+// Drives parent workflows in tests: start, act as reviewer until they close, read back the truth.
+import { execa } from 'execa';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startParents } from '../../src/cli/start.js';
+import { mergeOpenPullRequests } from '../../src/offline/reviewer.js';
+import { parentStatusQuery, type ParentStatus } from '../../src/shared/messages.js';
+import type { Harness } from './harness.js';
+
+export async function seedAndStart(h: Harness, issue: { title: string; body: string }) {
+  const seeded = h.offline.github.seedIssue(h.repo.owner, h.repo.repo, issue);
+  const [result] = await startParents(h.env.client, h.config.taskQueue, h.repo, [seeded.number], h.settings);
+  return { issueNumber: seeded.number, workflowId: result.workflowId, result };
+}
+
+/** Merges PRs as they open until the workflow closes; returns its final status and how it ended. */
+export async function driveToEnd(h: Harness, workflowId: string, timeoutMs = 180_000) {
+  const handle = h.env.client.workflow.getHandle(workflowId);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await handle.query(parentStatusQuery);
+    await mergeOpenPullRequests(h.github, h.repo, [status]);
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') {
+      const finalStatus: ParentStatus = await handle.query(parentStatusQuery);
+      return { status: finalStatus, workflowStatus: description.status.name };
+    }
+    if (Date.now() > deadline) throw new Error(`workflow ${workflowId} still running after ${timeoutMs} ms: ${JSON.stringify(status)}`);
+    await sleep(500);
+  }
+}
+
+/** All text files under `dir` (recursively), for secret scans. */
+export function readAllFiles(dir: string): string {
+  const parts: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (st.isFile() && st.size < 5_000_000) parts.push(readFileSync(p, 'latin1'));
+    }
+  };
+  walk(dir);
+  return parts.join('\n');
+}
+
+export async function originFile(h: Harness, branch: string, file: string): Promise<string> {
+  const { stdout } = await execa('git', ['--git-dir', h.offline.repo.originPath, 'show', `${branch}:${file}`]);
+  return stdout;
+}

@@ -1,0 +1,102 @@
+// An isolated, real ccp host for integration tests: Temporal dev server (installed binary, via
+// @temporalio/testing), own pueued, tmux on its own socket, a scratch repo with a bare origin, the GitHub
+// stand-in and the real Claude Code on the scripted model server — wired exactly as the worker process does.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { ActivityDeps } from '../../src/activities/index.js';
+import { createGitHubAdapter, type GitHubAdapter } from '../../src/adapters/github.js';
+import type { TmuxAdapter } from '../../src/adapters/tmux.js';
+import { loadConfig, type CcpConfig } from '../../src/config/config.js';
+import { toolPath } from '../../src/config/tools.js';
+import { startOfflineServices, type OfflineServices } from '../../src/offline/services.js';
+import type { RepoRef, RunSettings } from '../../src/shared/types.js';
+import { DEV_SERVER_EXTRA_ARGS } from '../../src/stack/temporal-server.js';
+import { createAdaptersFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../../src/worker/adapters.js';
+import { createCcpWorkers, type CcpWorkers } from '../../src/worker/workers.js';
+
+export interface Harness {
+  dir: string;
+  config: CcpConfig;
+  env: TestWorkflowEnvironment;
+  offline: OfflineServices;
+  deps: ActivityDeps;
+  tmux: TmuxAdapter;
+  /** The GitHub adapter a test uses to look at (and, as reviewer, merge in) the stand-in. */
+  github: GitHubAdapter;
+  repo: RepoRef;
+  settings: RunSettings;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(options: { workers?: number; taskQueue?: string } = {}): Promise<Harness> {
+  const dir = mkdtempSync('/tmp/ccp-it-');
+  const offline = await startOfflineServices(dir);
+  const config = loadConfig(
+    {
+      ...offline.env,
+      CCP_HOME: path.join(dir, 'home'),
+      CCP_TMUX_SOCKET: path.join(dir, 'tmux.sock'),
+      CCP_TMUX_CONFIG: '/dev/null',
+      CCP_TASK_QUEUE: options.taskQueue ?? 'ccp-test',
+      CCP_HOST_ID: 'test-host',
+      CCP_WORKERS: String(options.workers ?? 2),
+      CCP_AGENT_PRETRUST: 'on',
+    },
+    dir,
+  );
+  const tmux = createTmuxFromConfig(config);
+  await tmux.ensureSession({
+    session: config.tmux.session,
+    workers: config.workers,
+    dashboardCommand: 'exec tail -f /dev/null',
+    idleCommand: (n) => `echo worker ${n} idle; exec tail -f /dev/null`,
+    cwd: dir,
+  });
+  const deps = await createAdaptersFromConfig(config, offline.env);
+  await deps.pueue.ensureDaemon();
+  await deps.pueue.ensureGroup(PUEUE_GROUP, 0);
+
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: toolPath('temporal') },
+      extraArgs: DEV_SERVER_EXTRA_ARGS,
+    },
+  });
+  let workers: CcpWorkers | undefined;
+  let running: Promise<void> | undefined;
+  try {
+    workers = await createCcpWorkers({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      sharedQueue: config.taskQueue,
+      agentSlots: config.workers,
+      deps,
+    });
+    running = workers.run();
+  } catch (err) {
+    await env.teardown();
+    throw err;
+  }
+  const [owner, name] = offline.env.CCP_REPO.split('/');
+  return {
+    dir,
+    config,
+    env,
+    offline,
+    deps,
+    tmux,
+    github: createGitHubAdapter({ token: offline.githubToken, baseUrl: offline.github.url, throttle: false }),
+    repo: { owner, repo: name },
+    settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' },
+    stop: async () => {
+      workers?.shutdown();
+      await running?.catch(() => undefined);
+      await env.teardown();
+      await tmux.killSession(config.tmux.session).catch(() => undefined);
+      await deps.pueue.shutdown().catch(() => undefined);
+      await offline.close();
+      if (!process.env.CCP_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// The whole path on real parts: Temporal, pueued, tmux, git, the GitHub stand-in, real Claude Code.
+import { startParents } from '../../src/cli/start.js';
+import { subissueLabel } from '../../src/shared/ids.js';
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { driveToEnd, originFile, readAllFiles, seedAndStart } from '../helpers/drive.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness({ workers: 2 });
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+test('one issue with two subissues runs to PRs, merges and a closed parent', async () => {
+  const { issueNumber, workflowId } = await seedAndStart(h, {
+    title: 'Add a greeting module',
+    body: 'Greet people.\n\n- [ ] Write the greeting function\n- [ ] Document the greeting\n',
+  });
+  const { status, workflowStatus } = await driveToEnd(h, workflowId);
+  expect(workflowStatus).toBe('COMPLETED');
+  expect(status.phase).toBe('closed');
+  expect(status.subissues).toHaveLength(2);
+
+  const parent = h.offline.github.getIssue(h.repo.owner, h.repo.repo, issueNumber)!;
+  expect(parent.state).toBe('closed');
+  const linked = h.offline.github.subIssues(h.repo.owner, h.repo.repo, issueNumber);
+  expect(linked.map((i) => i.number).sort()).toEqual(status.subissues.map((s) => s.number).sort());
+  const summary = h.offline.github.comments(h.repo.owner, h.repo.repo, issueNumber).map((c) => c.body).join('\n');
+  expect(summary).toContain('are merged: closing this issue');
+
+  for (const sub of status.subissues) {
+    expect(sub.phase).toBe('merged');
+    const issue = h.offline.github.getIssue(h.repo.owner, h.repo.repo, sub.number)!;
+    expect(issue.state).toBe('closed');
+    for (const field of ['**Parent Issue**: #', '**Estimated Hours**:', '**Priority**:', '## Description', '## Acceptance Criteria', '## Technical Context']) {
+      expect(issue.body).toContain(field);
+    }
+    const pr = await h.github.getPullRequest(h.repo, sub.pr!.number);
+    expect(pr.merged).toBe(true);
+    expect(pr.head).toBe(`subissue/${sub.number}`);
+    const prBody = h.offline.github.listPulls(h.repo.owner, h.repo.repo).find((p) => p.number === pr.number)?.body ?? '';
+    expect(prBody).toContain(`Closes #${sub.number}`);
+    expect(prBody).toContain(`Part of #${issueNumber}`);
+    // The agent's real change reached the default branch through the merge.
+    expect(await originFile(h, 'main', `notes/subissue-${sub.number}.md`)).toContain(`${sub.number}`);
+    // pueue mirrored it and ended in Success; the worktree is gone.
+    const task = await h.deps.pueue.findByLabel(subissueLabel(sub.number));
+    expect(task?.state).toBe('Success');
+    expect(existsSync(path.join(h.config.paths.worktrees, subissueLabel(sub.number)))).toBe(false);
+  }
+  expect(h.offline.github.validationErrors).toEqual([]);
+
+  // Secrets never reach workflow history, pueue's state, or the panes.
+  const history = JSON.stringify(await h.env.client.workflow.getHandle(workflowId).fetchHistory());
+  const pueueFiles = readAllFiles(h.config.paths.pueue);
+  const panes = await Promise.all((await h.tmux.listPanes(h.config.tmux.session)).map((p) => h.tmux.capturePane(p.id, 2000)));
+  for (const secret of [h.offline.githubToken, h.offline.anthropicKey]) {
+    expect(history).not.toContain(secret);
+    expect(pueueFiles).not.toContain(secret);
+    expect(panes.join('\n')).not.toContain(secret);
+  }
+  expect(pueueFiles).not.toContain('GITHUB_TOKEN');
+});
+
+test('starting the same issue twice does not start a second run', async () => {
+  const { issueNumber, workflowId, result } = await seedAndStart(h, {
+    title: 'Add a farewell module',
+    body: 'Say goodbye.\n\n- [ ] Write the farewell function\n- [ ] Add farewell examples\n',
+  });
+  expect(result.started).toBe(true);
+  const [second] = await startParents(h.env.client, h.config.taskQueue, h.repo, [issueNumber], h.settings);
+  expect(second.started).toBe(false);
+  expect(second.workflowId).toBe(workflowId);
+  expect(second.note).toContain('already has a running run');
+
+  const { workflowStatus } = await driveToEnd(h, workflowId);
+  expect(workflowStatus).toBe('COMPLETED');
+  // Completed: starting again still does not run it twice.
+  const [third] = await startParents(h.env.client, h.config.taskQueue, h.repo, [issueNumber], h.settings);
+  expect(third.started).toBe(false);
+  let runs = 0;
+  for await (const _ of h.env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs++;
+  expect(runs).toBe(1);
+  const created = h.offline.github.subIssues(h.repo.owner, h.repo.repo, issueNumber);
+  expect(created).toHaveLength(2);
+});
+
+test('a subissue whose agent fails is visible as failed in workflow, pueue mirror and status', async () => {
+  const { issueNumber, workflowId } = await seedAndStart(h, {
+    title: 'Add a doomed module',
+    body: 'One part cannot be done.\n\n- [ ] Write the working part\n- [ ] Write the impossible part {fail}\n',
+  });
+  const { status, workflowStatus } = await driveToEnd(h, workflowId);
+  expect(workflowStatus).toBe('FAILED');
+  expect(status.phase).toBe('failed');
+  expect(status.error).toMatch(/1 of 2 subissues did not finish/);
+  const failed = status.subissues.find((s) => s.phase === 'failed');
+  const merged = status.subissues.find((s) => s.phase === 'merged');
+  expect(failed?.error).toMatch(/made no changes/);
+  expect(merged).toBeDefined();
+
+  const task = await h.deps.pueue.findByLabel(subissueLabel(failed!.number));
+  expect(task?.state).toBe('Failed');
+  expect(h.offline.github.getIssue(h.repo.owner, h.repo.repo, issueNumber)?.state).toBe('open');
+  const comments = h.offline.github.comments(h.repo.owner, h.repo.repo, issueNumber).map((c) => c.body).join('\n');
+  expect(comments).toContain('stays open');
+
+  const { renderStatus } = await import('../../src/cli/status-view.js');
+  expect(renderStatus([status])).toContain(`#${failed!.number} failed`);
+  // The failing session's pane log exists for the user to read.
+  expect(readFileSync(path.join(h.config.paths.run, 'agents', `${subissueLabel(failed!.number)}.pane.log`)).length).toBeGreaterThan(0);
+});

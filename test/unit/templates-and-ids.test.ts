@@ -1,0 +1,85 @@
+import { pullRequestBody, renderSubissueBody, subissueMarker, subissueTitle } from '../../src/core/templates.js';
+import { parentWorkflowId, parseIssueNumbers, parseRepo, repoFromRemoteUrl, subissueWorkflowId } from '../../src/shared/ids.js';
+import { renderStatus } from '../../src/cli/status-view.js';
+import { loadConfig, taskQueues } from '../../src/config/config.js';
+import type { IssueSummary, PlannedSubissue } from '../../src/shared/types.js';
+
+const parent: IssueSummary = { number: 123, id: 9001, title: 'Auth', body: '', state: 'open', url: 'u' };
+const planned: PlannedSubissue = {
+  key: 'jwt',
+  title: 'Implement authentication middleware',
+  estimatedHours: 3,
+  priority: 'high',
+  description: 'Implement JWT authentication middleware.',
+  acceptanceCriteria: ['Validates tokens', 'Returns 401'],
+  technicalContext: 'Use the existing JWT library',
+  dependsOn: [],
+};
+
+test('subissue body follows the design template with a hidden marker', () => {
+  const body = renderSubissueBody(parent, planned, [200]);
+  expect(body).toContain('**Parent Issue**: #123');
+  expect(body).toContain('**Estimated Hours**: 3');
+  expect(body).toContain('**Priority**: High');
+  expect(body).toContain('**Depends On**: #200');
+  expect(body).toContain('## Acceptance Criteria\n- [ ] Validates tokens\n- [ ] Returns 401');
+  expect(body).toContain('## Technical Context\nUse the existing JWT library');
+  expect(body).toContain(subissueMarker(123, 'jwt'));
+  expect(subissueTitle(123, planned)).toBe('[#123] Implement authentication middleware');
+});
+
+test('PR body closes the subissue and names the parent', () => {
+  const body = pullRequestBody(123, { number: 201, title: 'x' });
+  expect(body.split('\n').slice(0, 2)).toEqual(['Closes #201', 'Part of #123']);
+});
+
+test('workflow ids come from repo and number', () => {
+  const repo = parseRepo('octo/hello');
+  expect(parentWorkflowId(repo, 5)).toBe('ccp-octo-hello-5');
+  expect(subissueWorkflowId(repo, 5, 7)).toBe('ccp-octo-hello-5-sub-7');
+});
+
+test('bad input gets errors that say what to pass', () => {
+  expect(() => parseRepo('hello')).toThrow(/owner\/name/);
+  expect(() => parseIssueNumbers('12,abc')).toThrow(/"abc" is not an issue number/);
+  expect(parseIssueNumbers('#12, 13 12')).toEqual([12, 13]);
+  expect(() => loadConfig({ CCP_WORKERS: 'many' })).toThrow(/CCP_WORKERS must be a number/);
+  expect(() => loadConfig({ CCP_WORKERS: '0' })).toThrow(/CCP_WORKERS must be at least 1/);
+  expect(() => loadConfig({ CCP_GITHUB_API_URL: 'not a url' })).toThrow(/CCP_GITHUB_API_URL must be a URL/);
+});
+
+test('remote URLs name the repository', () => {
+  expect(repoFromRemoteUrl('git@github.com:octo/hello.git')).toEqual({ owner: 'octo', repo: 'hello' });
+  expect(repoFromRemoteUrl('https://github.com/octo/hello')).toEqual({ owner: 'octo', repo: 'hello' });
+  expect(repoFromRemoteUrl('/tmp/origin.git')).toBeUndefined();
+});
+
+test('config defaults and host queues', () => {
+  const config = loadConfig({ CCP_HOME: '/tmp/x', CCP_HOST_ID: 'box1' }, '/repo');
+  expect(config.temporal).toMatchObject({ address: '127.0.0.1:7233', uiPort: 8233, external: false });
+  expect(config.repoPath).toBe('/repo');
+  expect(taskQueues(config)).toEqual({ hostId: 'box1', shared: 'ccp', hostQueue: 'ccp@box1', agentQueue: 'ccp@box1:agents' });
+  expect(loadConfig({ CCP_TEMPORAL_ADDRESS: 'temporal:7233' }).temporal.external).toBe(true);
+});
+
+test('status view shows progress and failures', () => {
+  const text = renderStatus([
+    {
+      repo: { owner: 'o', repo: 'r' },
+      number: 1,
+      title: 'Parent',
+      phase: 'running',
+      paused: true,
+      subissues: [
+        { key: 'a', number: 2, title: 'A', priority: 'high', dependsOn: [], phase: 'merged', pr: { number: 4, url: '', merged: true }, updatedAt: '' },
+        { key: 'b', number: 3, title: 'B', priority: 'low', dependsOn: [], phase: 'failed', error: 'boom\nmore', updatedAt: '' },
+      ],
+    },
+  ]);
+  expect(text).toContain('o/r#1 running (paused) Parent');
+  expect(text).toContain('50% (1/2)');
+  expect(text).toContain('#2 merged');
+  expect(text).toContain('PR #4 merged');
+  expect(text).toContain('#3 failed   low      B — boom');
+  expect(text).toContain('merged 1 | failed 1');
+});
