@@ -141,7 +141,8 @@ const toPull = (pull: PullLike): PullRequestRef => ({
 export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapter {
   const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
   const Client = Octokit.plugin(throttling, retry);
-  const onLimit = (limit: string) => (retryAfter: number, request: { method: string; url: string }, octokit: Octokit, retryCount: number) => {
+  type Logger = { log: { warn(message: string): void } };
+  const onLimit = (limit: string) => (retryAfter: number, request: { method: string; url: string }, octokit: Logger, retryCount: number) => {
     const again = retryCount < RATE_LIMIT_RETRIES;
     octokit.log.warn(`GitHub ${limit} rate limit on ${request.method} ${request.url}; ${again ? `retrying in ${retryAfter}s` : 'giving up'}`);
     return again;

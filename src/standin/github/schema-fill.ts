@@ -39,7 +39,7 @@ function scalar(schema: Schema, name: string, ctx: FillContext): unknown {
   switch (schema.type) {
     case 'string':
       if (schema.format === 'date-time') return ctx.now;
-      if (schema.format === 'uri') return `${ctx.urlBase}/${name || 'resource'}`;
+      if (schema.format === 'uri' || name === 'url' || name.endsWith('_url')) return `${ctx.urlBase}/${name || 'resource'}`;
       return '';
     case 'integer':
     case 'number':

@@ -106,14 +106,15 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     notFound: () => ({ status: 404, body: errorBody(404, 'Not Found') }),
     methodNotAllowed: () => ({ status: 404, body: errorBody(404, 'Not Found') }),
     validationFail: (c: Context) => {
-      const errors = (c.validation.errors ?? []).map((error) => ({
-        resource: c.operation.operationId ?? 'Request',
-        field: error.instancePath.replace(/^\/(requestBody|path|query)\/?/, '').replace(/\//g, '.') || undefined,
-        code: error.keyword === 'required' ? 'missing_field' : 'invalid',
-        message: `${error.instancePath || 'request'} ${error.message ?? 'is invalid'}`,
-      }));
-      const status = 422;
-      return { status, body: errorBody(status, `Invalid request.\n\n${errors.map((e) => e.message).join('\n')}`, errors) };
+      // GitHub's wording: `"title" wasn't supplied.` / `"sub_issue_id" must be integer`.
+      const errors = (c.validation.errors ?? []).map((error) => {
+        const path = error.instancePath.replace(/^\/(requestBody|path|query)\/?/, '').replace(/\//g, '.');
+        const missing = error.keyword === 'required' ? (error.params as { missingProperty?: string }).missingProperty : undefined;
+        const field = missing ? [path, missing].filter(Boolean).join('.') : path;
+        const message = missing ? `"${field}" wasn't supplied.` : `"${field || 'body'}" ${error.message ?? 'is invalid'}`;
+        return { resource: c.operation.operationId ?? 'Request', field: field || undefined, code: missing ? 'missing_field' : 'invalid', message };
+      });
+      return { status: 422, body: errorBody(422, `Invalid request.\n\n${errors.map((e) => e.message).join('\n')}`, errors) };
     },
     // Completes each reply from the operation's response schema, then checks it against that schema.
     postResponseHandler: (c: Context) => finish(c.operation, c.response as Reply),
