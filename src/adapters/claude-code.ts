@@ -68,7 +68,8 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
       }
       if (result.exitCode !== 0 || !parsed || parsed.is_error || typeof parsed.result !== 'string') {
         const detail = parsed
-          ? `${parsed.subtype ?? 'error'}: ${parsed.result ?? JSON.stringify(parsed.errors ?? '')}`
+          ? [parsed.subtype === 'success' ? '' : `${parsed.subtype ?? 'error'}: `,
+            parsed.result ?? JSON.stringify(parsed.errors ?? '')].join('')
           : String(result.stderr || result.stdout).trim().slice(-500);
         throw new AgentError(redact(`agent print mode failed (exit ${result.exitCode ?? 'none'}): ${detail}`));
       }
@@ -98,6 +99,10 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
             '--settings', files.settings],
         });
         await tmux.setPaneTitle(paneId, `${request.label}: running`);
+        // pipe-pane needs a live pane (the last session's is dead) and survives respawn-pane: a placeholder first,
+        // so the log has the agent's output from its first byte.
+        await tmux.respawnPane(paneId, `printf '%s\\n' ${shellQuote(`[ccp] ${request.label}: starting`)}; exec sleep 60`,
+          request.worktree);
         await tmux.pipePaneTo(paneId, files.paneLog);
         await tmux.respawnPane(paneId, `sh ${shellQuote(files.wrapper)}`, request.worktree);
         const result = await watchSession({

@@ -47,7 +47,7 @@ export interface GitHubAdapterOptions {
   userAgent?: string;
 }
 
-/** A failed GitHub call, with a message that says what to do. `status` is GitHub's HTTP status (absent: no answer). */
+/** A failed GitHub call, with a message that says what to do. `status`: GitHub's HTTP status (absent: no answer, or a check of ccp's own). */
 export class GitHubError extends Error {
   constructor(
     message: string,
@@ -154,6 +154,10 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
     throttle: options.throttle === false
       ? { enabled: false }
       : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
+    // Retry only what can be transient (5xx, network); 405/409 (not mergeable, head moved) are answers, not glitches.
+    retry: { doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 451] },
+    // Failed requests surface as GitHubError with a better message; Octokit's own per-request error log is noise.
+    log: { debug: () => {}, info: () => {}, warn: (message: string) => console.warn(message), error: () => {} },
   });
 
   async function call<T>(what: string, repo: RepoRef, fn: () => Promise<T>): Promise<T> {

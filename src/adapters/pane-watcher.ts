@@ -2,7 +2,7 @@
 // seeing the same dialog on two polls), notices the end of the turn through the Stop hook, exits the agent with
 // `/exit`, and enforces the timeout and cancellation.
 import type { AgentProgress, ApprovalRecord } from './agent.js';
-import { readExitCode, readHookEvents, type SessionFiles } from './claude-code-files.js';
+import { readExitCode, readHookEvents, type HookEvent, type SessionFiles } from './claude-code-files.js';
 import { sleep } from './pane-pool.js';
 import type { TmuxAdapter } from './tmux.js';
 import { decide, type ApprovalPolicy } from '../core/approval-policy.js';
@@ -37,7 +37,7 @@ export interface WatchResult {
 }
 
 export async function watchSession(input: WatchInput): Promise<WatchResult> {
-  const { tmux, paneId, files, signal } = input;
+  const { paneId, files, signal } = input;
   const approvals: ApprovalRecord[] = [];
   const progress = (phase: AgentProgress['phase']): void =>
     input.onProgress?.({ phase, paneId, approvals: approvals.length });
@@ -46,6 +46,8 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
   let previous: Dialog | undefined;
   let answered: { dialog: Dialog; at: number } | undefined;
   let lastScreen = '';
+  // The exact tool input behind the prompt on screen (the screen wraps and shortens commands and paths).
+  let permission: HookEvent | undefined;
 
   progress('running');
   for (;;) {
@@ -56,6 +58,7 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
     if (exitCode !== undefined) return { exitCode, endedBy: 'exit', approvals, lastScreen: await capture(input) };
     const read = await readHookEvents(files.events, eventsOffset);
     eventsOffset = read.offset;
+    permission = read.events.filter((e) => e.hook_event_name === 'PermissionRequest').pop() ?? permission;
     if (read.events.some((e) => e.hook_event_name === 'Stop')) {
       progress('exiting');
       return exitAgent(input, approvals);
@@ -70,7 +73,9 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
     const repeat = answered && sameDialog(dialog, answered.dialog) && Date.now() - answered.at < REANSWER_AFTER_MS;
     if (dialog && sameDialog(dialog, previous) && !repeat) {
       progress('approving');
-      approvals.push(await answer(input, dialog));
+      const exact = dialog.kind === 'tool' ? exactSubject(permission) : undefined;
+      approvals.push(await answer(input, exact ? { ...dialog, subject: exact } : dialog));
+      if (dialog.kind === 'tool') permission = undefined;
       answered = { dialog, at: Date.now() };
       previous = undefined;
       progress('running');
@@ -79,6 +84,12 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
     }
     await sleep(input.pollIntervalMs, signal);
   }
+}
+
+function exactSubject(event: HookEvent | undefined): string | undefined {
+  const toolInput = (event?.tool_input ?? {}) as Record<string, unknown>;
+  const subject = toolInput.command ?? toolInput.file_path ?? toolInput.url;
+  return typeof subject === 'string' ? subject : undefined;
 }
 
 async function answer(input: WatchInput, dialog: Dialog): Promise<ApprovalRecord> {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGitHubAdapter, type GitHubAdapter } from '../adapters/github.js';
-import { loadConfig } from '../config/config.js';
+import { loadConfig, type CcpConfig } from '../config/config.js';
 import { createTmuxAdapter } from '../adapters/tmux.js';
 import { freePort } from '../offline/ports.js';
 import { mergeOpenPullRequests } from '../offline/reviewer.js';
@@ -14,6 +14,7 @@ import { startOfflineServices, type OfflineServices } from '../offline/services.
 import type { ParentStatus } from '../shared/messages.js';
 import type { RepoRef } from '../shared/types.js';
 import { down, stackInfo, up } from '../stack/stack.js';
+import { createPueueFromConfig } from '../worker/adapters.js';
 import { connectClient } from './client.js';
 import { startParents } from './start.js';
 import { fetchParentStatuses } from './status.js';
@@ -37,6 +38,13 @@ export interface DemoSummary {
     state: string;
     subissues: Array<{ number: number; state: string; pr?: { number: number; merged: boolean } }>;
   }>;
+  /** pueue's view at the end: the mirror tasks and their states. */
+  pueue: Array<{ label: string; state: string }>;
+  /** The Web UI's own API listing the workflows (what a person sees there). */
+  webUi: { url: string; workflowsListed: number };
+  temporalAddress: string;
+  /** Scratch directory of this run (repo, state, logs). */
+  dir: string;
   elapsedSeconds: number;
 }
 
@@ -80,7 +88,27 @@ function progressPrinter(log: (line: string) => void) {
   };
 }
 
-async function summarize(github: GitHubAdapter, repo: RepoRef, statuses: ParentStatus[], started: number): Promise<DemoSummary> {
+async function pueueSnapshot(config: CcpConfig): Promise<DemoSummary['pueue']> {
+  const tasks = await createPueueFromConfig(config).status();
+  return tasks.filter((t) => t.label).map((t) => ({ label: t.label as string, state: t.state }));
+}
+
+/** Asks the Web UI's HTTP API (the one its pages use) how many workflows it lists. */
+async function webUiWorkflowCount(config: CcpConfig): Promise<number> {
+  const url = `http://127.0.0.1:${config.temporal.uiPort}/api/v1/namespaces/${config.temporal.namespace}/workflows`;
+  const response = await fetch(url);
+  if (!response.ok) return 0;
+  const body = (await response.json()) as { executions?: unknown[] };
+  return body.executions?.length ?? 0;
+}
+
+async function summarize(
+  github: GitHubAdapter,
+  repo: RepoRef,
+  statuses: ParentStatus[],
+  extras: Pick<DemoSummary, 'pueue' | 'webUi' | 'dir' | 'temporalAddress'>,
+  started: number,
+): Promise<DemoSummary> {
   const parents: DemoSummary['parents'] = [];
   for (const parent of statuses) {
     const subissues: DemoSummary['parents'][number]['subissues'] = [];
@@ -94,7 +122,7 @@ async function summarize(github: GitHubAdapter, repo: RepoRef, statuses: ParentS
   const ok =
     parents.length === DEMO_ISSUES.length &&
     parents.every((p) => p.state === 'closed' && p.subissues.length > 0 && p.subissues.every((s) => s.state === 'closed' && s.pr?.merged));
-  return { ok, parents, elapsedSeconds: Math.round((Date.now() - started) / 1000) };
+  return { ok, parents, ...extras, elapsedSeconds: Math.round((Date.now() - started) / 1000) };
 }
 
 export async function runDemo(flags: { json?: boolean; keep?: boolean; workers: number }): Promise<number> {
@@ -123,11 +151,18 @@ export async function runDemo(flags: { json?: boolean; keep?: boolean; workers: 
 
     const github = createGitHubAdapter({ token: offline.githubToken, baseUrl: offline.github.url, throttle: false });
     const printProgress = progressPrinter(log);
+    let lastPueue = '';
+    const printPueue = async () => {
+      const line = (await pueueSnapshot(config)).map((t) => `${t.label} ${t.state}`).join(', ');
+      if (line && line !== lastPueue) log(`  pueue: ${line}`);
+      lastPueue = line;
+    };
     const handles = results.map((r) => client.workflow.getHandle(r.workflowId));
     let statuses: ParentStatus[] = [];
     for (;;) {
       statuses = await fetchParentStatuses(client);
       printProgress(statuses);
+      await printPueue();
       for (const pr of await mergeOpenPullRequests(github, repo, statuses)) log(`  reviewer: merged PR #${pr}`);
       const running = await Promise.all(handles.map(async (h) => (await h.describe()).status.name === 'RUNNING'));
       if (!running.some(Boolean)) break;
@@ -135,7 +170,9 @@ export async function runDemo(flags: { json?: boolean; keep?: boolean; workers: 
       await sleep(1000);
     }
     printProgress(statuses);
-    summary = await summarize(github, repo, statuses, started);
+    await printPueue();
+    const webUi = { url: stackInfo(config).webUi ?? '', workflowsListed: await webUiWorkflowCount(config) };
+    summary = await summarize(github, repo, statuses, { pueue: await pueueSnapshot(config), webUi, dir, temporalAddress: config.temporal.address }, started);
     if (offline.github.validationErrors.length > 0) {
       log(`GitHub stand-in saw responses that break GitHub's OpenAPI description:\n${offline.github.validationErrors.join('\n')}`);
       summary.ok = false;
@@ -151,7 +188,15 @@ export async function runDemo(flags: { json?: boolean; keep?: boolean; workers: 
     await down(config).catch((err: unknown) => log(`stopping the stack: ${(err as Error).message}`));
     await offline.close();
   }
-  const final = summary ?? { ok: false, parents: [], elapsedSeconds: Math.round((Date.now() - started) / 1000) };
+  const final: DemoSummary = summary ?? {
+    ok: false,
+    parents: [],
+    pueue: [],
+    webUi: { url: '', workflowsListed: 0 },
+    temporalAddress: config.temporal.address,
+    dir,
+    elapsedSeconds: Math.round((Date.now() - started) / 1000),
+  };
   if (flags.json) console.log(JSON.stringify(final));
   return final.ok ? 0 : 1;
 }

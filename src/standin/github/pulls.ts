@@ -18,16 +18,17 @@ function customError(message: string, field?: string): ApiError {
   return new ApiError(422, 'Validation Failed', [{ resource: 'PullRequest', code: field ? 'invalid' : 'custom', field, message }]);
 }
 
-/** `owner:branch` or `branch` → the branch, rejecting heads in other owners' forks (the stand-in has no forks). */
-export function headBranch(repo: RepoRecord, head: string): string {
+/** GitHub's `head`: `owner:branch` or `branch` (then the repository's owner). */
+export function parseHead(repo: RepoRecord, head: string): { sameOwner: boolean; branch: string } {
   const colon = head.indexOf(':');
-  if (colon === -1) return head;
-  if (head.slice(0, colon).toLowerCase() !== repo.owner.toLowerCase()) throw customError(`head ${head} is not in this repository`, 'head');
-  return head.slice(colon + 1);
+  if (colon === -1) return { sameOwner: true, branch: head };
+  return { sameOwner: head.slice(0, colon).toLowerCase() === repo.owner.toLowerCase(), branch: head.slice(colon + 1) };
 }
 
 export async function openPull(store: Store, repo: RepoRecord, input: OpenPullInput): Promise<IssueRecord & { pull: PullInfo }> {
-  const head = headBranch(repo, input.head);
+  const { sameOwner, branch: head } = parseHead(repo, input.head);
+  // The stand-in has no forks: a head in another owner's repository cannot exist.
+  if (!sameOwner) throw customError(`head ${input.head} is not in this repository`, 'head');
   const duplicate = [...repo.issues.values()].find(
     (issue) => issue.state === 'open' && issue.pull?.head === head && issue.pull.base === input.base,
   );

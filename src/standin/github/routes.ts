@@ -1,7 +1,7 @@
 // One handler per GitHub operation the stand-in serves. Requests reach these only after openapi-backend validated
 // them against GitHub's description; replies are completed and validated against it by server.ts.
 import type { GitHubOperationId } from './operations.js';
-import { mergePull, openPull, refreshHead, headBranch } from './pulls.js';
+import { mergePull, openPull, parseHead, refreshHead } from './pulls.js';
 import type { Renderer } from './render.js';
 import { ApiError, type IssueRecord, type RepoRecord, type StateReason, type Store } from './store.js';
 
@@ -209,9 +209,10 @@ export function createRoutes(store: Store, render: Renderer): Record<GitHubOpera
     'pulls/list': (request) => {
       const repo = repoOf(request);
       const { head, base } = request.query;
-      const branch = head ? headBranch(repo, head) : undefined;
+      const wanted = head ? parseHead(repo, head) : undefined;
+      const headMatches = (branch: string) => !wanted || (wanted.sameOwner && wanted.branch === branch);
       const pulls = [...repo.issues.values()].filter(
-        (issue) => issue.pull && matchesState(issue, request.query.state) && (!branch || issue.pull.head === branch) && (!base || issue.pull.base === base),
+        (issue) => issue.pull && matchesState(issue, request.query.state) && headMatches(issue.pull.head) && (!base || issue.pull.base === base),
       ) as Array<IssueRecord & { pull: NonNullable<IssueRecord['pull']> }>;
       return paginate(sortByCreated(pulls, request.query).map((pull) => render.pull(repo, pull, false)), request);
     },

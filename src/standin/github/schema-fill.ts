@@ -53,6 +53,18 @@ function scalar(schema: Schema, name: string, ctx: FillContext): unknown {
   }
 }
 
+/** One object schema with the properties and required fields of every allOf branch (nested allOfs included). */
+function mergeAllOf(schema: Schema): Schema {
+  const parts = (schema.allOf ?? []).map((branch) => (branch.allOf ? mergeAllOf(branch) : branch));
+  const { allOf: _allOf, ...own } = schema;
+  return {
+    ...own,
+    type: 'object',
+    properties: Object.assign({}, own.properties, ...parts.map((part) => part.properties ?? {})),
+    required: [...new Set([...(own.required ?? []), ...parts.flatMap((part) => part.required ?? [])])],
+  };
+}
+
 /**
  * A value for `schema`: `overrides` wins where given (objects merge field by field), required fields are filled,
  * nullable ones become null, optional ones are left out.
@@ -68,10 +80,7 @@ export function fillFromSchema(schema: Schema, overrides: unknown, ctx: FillCont
   if (overrides !== undefined && !(isPlainObject(overrides) && (isObjectSchema || branches))) return overrides;
   if (overrides === undefined && acceptsNull(schema)) return null;
 
-  if (schema.allOf) {
-    // Each branch fills its own required fields; later branches refine earlier ones.
-    return Object.assign({}, ...schema.allOf.map((branch) => fillFromSchema(branch, overrides, ctx, name, depth + 1)));
-  }
+  if (schema.allOf) return fillFromSchema(mergeAllOf(schema), overrides, ctx, name, depth + 1);
   if (branches) {
     const first = branches.find((branch) => !(branch.enum?.length === 1 && branch.enum[0] === null)) ?? branches[0];
     return fillFromSchema(first, overrides, ctx, name, depth + 1);

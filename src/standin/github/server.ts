@@ -1,14 +1,12 @@
 // Offline GitHub REST stand-in: a local HTTP server that checks every request and every response it sends against
 // GitHub's own OpenAPI description (github-api-subset.json), so code tested against it speaks real GitHub.
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OpenAPIBackend, type Context } from 'openapi-backend';
-import { GITHUB_OPERATION_IDS } from './operations.js';
+import { startOpenApiGate } from './openapi-gate.js';
+import type { GitHubOperationId } from './operations.js';
 import { Renderer } from './render.js';
 import { createRoutes, type Reply, type RouteRequest } from './routes.js';
-import { fillFromSchema, type Schema } from './schema-fill.js';
-import { ApiError, Store, type CommentRecord, type IssueRecord, type RepoSeed } from './store.js';
+import { ApiError, errorBody, Store, type CommentRecord, type IssueRecord, type RepoSeed } from './store.js';
 
 export type { CommentRecord, IssueRecord, RepoSeed };
 
@@ -35,20 +33,6 @@ export interface GitHubStandIn {
   comments(owner: string, repo: string, number: number): CommentRecord[];
 }
 
-const DOCS = 'https://docs.github.com/rest';
-const SPEC_FILE = new URL('./github-api-subset.json', import.meta.url);
-
-// OpenAPI formats GitHub uses that openapi-backend's Ajv does not know; checked loosely, like GitHub's clients do.
-const FORMATS: Record<string, (value: string) => boolean> = {
-  'date-time': (value) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(value) && !Number.isNaN(Date.parse(value)),
-  uri: (value) => URL.canParse(value),
-  'repo.nwo': (value) => /^[^/\s]+\/[^/\s]+$/.test(value),
-};
-
-function errorBody(status: number, message: string, errors?: unknown[]): Record<string, unknown> {
-  return { message, ...(errors ? { errors } : {}), documentation_url: DOCS, status: String(status) };
-}
-
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
@@ -62,83 +46,29 @@ function snapshot<T>(value: T): T {
 export async function startGitHubStandIn(options: GitHubStandInOptions): Promise<GitHubStandIn> {
   const store = new Store(options.repos);
   const validationErrors: string[] = [];
-  const definition = JSON.parse(readFileSync(SPEC_FILE, 'utf8')) as object;
-  const api = new OpenAPIBackend({
-    definition: definition as never,
-    quick: true, // lazy validator compilation: start in milliseconds instead of seconds
-    strict: true,
-    customizeAjv: (ajv) => {
-      for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate });
-      return ajv;
-    },
-  });
-  await api.init();
-
+  const gate = await startOpenApiGate();
   const httpServer = createServer();
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  }).catch(async (error: unknown) => {
+    await gate.close();
+    throw error;
   });
   const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
   const render = new Renderer(store, { api: url, html: url });
   const fillContext = () => ({ urlBase: url, now: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
 
   const routes = createRoutes(store, render);
-  const handlers: Record<string, (c: Context, requestUrl: URL) => Promise<Reply>> = {};
-  for (const id of GITHUB_OPERATION_IDS) {
-    handlers[id] = async (c, requestUrl) => {
-      const request: RouteRequest = {
-        params: c.request.params as Record<string, string>,
-        query: c.request.query as Record<string, string>,
-        body: c.request.requestBody,
-        url: requestUrl,
-      };
-      try {
-        return await routes[id](request);
-      } catch (error) {
-        if (error instanceof ApiError) return { status: error.status, body: errorBody(error.status, error.message, error.errors) };
-        throw error;
-      }
-    };
-  }
-  api.register({
-    ...handlers,
-    notFound: () => ({ status: 404, body: errorBody(404, 'Not Found') }),
-    methodNotAllowed: () => ({ status: 404, body: errorBody(404, 'Not Found') }),
-    validationFail: (c: Context) => {
-      // GitHub's wording: `"title" wasn't supplied.` / `"sub_issue_id" must be integer`.
-      const errors = (c.validation.errors ?? []).map((error) => {
-        const path = error.instancePath.replace(/^\/(requestBody|path|query)\/?/, '').replace(/\//g, '.');
-        const missing = error.keyword === 'required' ? (error.params as { missingProperty?: string }).missingProperty : undefined;
-        const field = missing ? [path, missing].filter(Boolean).join('.') : path;
-        const message = missing ? `"${field}" wasn't supplied.` : `"${field || 'body'}" ${error.message ?? 'is invalid'}`;
-        return { resource: c.operation.operationId ?? 'Request', field: field || undefined, code: missing ? 'missing_field' : 'invalid', message };
-      });
-      return { status: 422, body: errorBody(422, `Invalid request.\n\n${errors.map((e) => e.message).join('\n')}`, errors) };
-    },
-    // Completes each reply from the operation's response schema, then checks it against that schema.
-    postResponseHandler: (c: Context) => finish(c.operation, c.response as Reply),
-  });
 
-  function finish(operation: Context['operation'] | undefined, reply: Reply): Reply {
-    if (!operation?.operationId) return reply;
-    const id = operation.operationId;
-    const documented = (operation.responses as Record<string, { content?: Record<string, { schema?: Schema }> }>)[String(reply.status)];
-    const schema = documented?.content?.['application/json']?.schema;
-    const body = schema && reply.body !== undefined ? fillFromSchema(schema, reply.body, fillContext()) : reply.body;
-    let problem: string | undefined;
-    if (documented) {
-      const result = api.validateResponse(body ?? null, id, reply.status);
-      if (!result.valid) problem = `${id} ${reply.status}: ${JSON.stringify(result.errors)}`;
-    } else if (reply.status < 400) {
-      problem = `${id}: status ${reply.status} is not in GitHub's description`;
-    } else if (typeof (body as { message?: unknown } | undefined)?.message !== 'string') {
-      // GitHub's description omits many error statuses; all of them carry a basic-error body.
-      problem = `${id} ${reply.status}: error body without a message`;
+  /** Runs the operation; GitHub-style failures become their error replies. */
+  async function runRoute(operationId: GitHubOperationId, request: RouteRequest): Promise<Reply> {
+    try {
+      return await routes[operationId](request);
+    } catch (error) {
+      if (error instanceof ApiError) return { status: error.status, body: errorBody(error.status, error.message, error.errors) };
+      throw error;
     }
-    if (!problem) return { ...reply, body };
-    validationErrors.push(problem);
-    return { status: 500, body: errorBody(500, `GitHub stand-in produced an invalid response: ${problem}`) };
   }
 
   function authorized(header: string | undefined): boolean {
@@ -158,16 +88,24 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
         return { status: 400, body: errorBody(400, 'Problems parsing JSON') };
       }
     }
-    return (await api.handleRequest(
-      {
-        method: request.method ?? 'GET',
-        path: requestUrl.pathname,
-        query: Object.fromEntries(requestUrl.searchParams),
-        headers: request.headers as Record<string, string | string[]>,
-        body,
-      },
-      requestUrl,
-    )) as Reply;
+    const verdict = await gate.checkRequest({
+      method: request.method ?? 'GET',
+      path: requestUrl.pathname,
+      query: Object.fromEntries(requestUrl.searchParams),
+      headers: request.headers as Record<string, string | string[]>,
+      body,
+    });
+    const operationId = verdict.operationId;
+    const reply: Reply =
+      verdict.kind === 'route'
+        ? await runRoute(verdict.operationId as GitHubOperationId, { params: verdict.params, query: verdict.query, body: verdict.body, url: requestUrl })
+        : { status: verdict.status, body: verdict.body };
+    if (!operationId) return reply;
+    // Every reply is completed from, and checked against, the operation's response schema before it leaves.
+    const checked = await gate.completeResponse(operationId, reply.status, reply.body, fillContext());
+    if (!checked.problem) return { ...reply, body: checked.body };
+    validationErrors.push(checked.problem);
+    return { status: 500, body: errorBody(500, `GitHub stand-in produced an invalid response: ${checked.problem}`) };
   }
 
   httpServer.on('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -196,11 +134,13 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
   return {
     url,
     validationErrors,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         httpServer.closeAllConnections();
         httpServer.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      await gate.close();
+    },
     seedIssue: (owner, repo, input) => snapshot(store.createItem(repoOf(owner, repo), input)),
     getIssue: (owner, repo, number) => {
       const issue = repoOf(owner, repo).issues.get(number);

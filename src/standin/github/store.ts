@@ -12,6 +12,13 @@ export class ApiError extends Error {
   }
 }
 
+const DOCS = 'https://docs.github.com/rest';
+
+/** GitHub's error body: basic-error / validation-error. */
+export function errorBody(status: number, message: string, errors?: unknown[]): Record<string, unknown> {
+  return { message, ...(errors ? { errors } : {}), documentation_url: DOCS, status: String(status) };
+}
+
 export interface LabelRecord {
   id: number;
   name: string;
@@ -83,14 +90,12 @@ const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 const NOT_FOUND = 'Not Found';
 
 export class Store {
-  readonly userId: number;
   private nextId = 10_000_001; // far from issue numbers, so number/id mix-ups fail loudly
   private readonly repos = new Map<string, RepoRecord>();
   private readonly issueIndex = new Map<number, { repo: RepoRecord; issue: IssueRecord }>();
   private readonly ownerIds = new Map<string, number>();
 
   constructor(seeds: RepoSeed[]) {
-    this.userId = this.newId();
     for (const seed of seeds) {
       const record: RepoRecord = {
         id: this.newId(),

@@ -5,6 +5,8 @@ import { MAX_SUBISSUES, MIN_SUBISSUES } from '../../core/plan.js';
 import type { PlannedSubissue, Priority } from '../../shared/types.js';
 
 export const FAIL_MARKER = 'ccp-script: fail';
+/** In a work prompt: the commit command also pushes, which ccp's approval policy refuses. */
+export const PUSH_MARKER = 'ccp-script: push';
 
 export type ContentBlock =
   | { type: 'text'; text: string }
@@ -144,9 +146,10 @@ function workReply(body: MessagesRequestBody, userText: string, subissue: number
   if (step === 1) {
     // Only safe characters from the title reach the shell command.
     const message = `Implement #${subissue}: ${title.replace(/[^A-Za-z0-9 .,:_#()/-]/g, '')}`;
+    const push = userText.includes(PUSH_MARKER) ? ' && git push origin HEAD' : '';
     return { ...base, stopReason: 'tool_use', content: [
       { type: 'tool_use', id, name: 'Bash',
-        input: { command: `git add -A && git commit -q -m "${message}"`, description: 'Commit the change' } }] };
+        input: { command: `git add -A && git commit -q -m "${message}"${push}`, description: 'Commit the change' } }] };
   }
   const failed = results.some((r) => r.is_error === true);
   const text = failed

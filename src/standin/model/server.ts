@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { scriptReply, type ContentBlock, type MessagesRequestBody } from './script.js';
 
 export interface ModelRequestLog {
-  /** "analyze", "work", "work-fail", "aux", "other", "count_tokens", "head", "bad-request". */
+  /** "analyze", "work", "work-fail", "aux", "other", "count_tokens", "head", "bad-request", "not-found". */
   kind: string;
   path: string;
   stream: boolean;
@@ -36,6 +36,7 @@ export async function startModelServer(options: { port?: number } = {}): Promise
       return;
     }
     if (req.method !== 'POST' || !url.pathname.startsWith('/v1/messages')) {
+      requests.push({ kind: 'not-found', path: url.pathname, stream: false });
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: 'not found' } }));
       return;

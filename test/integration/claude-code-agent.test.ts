@@ -1,0 +1,208 @@
+// The Claude Code agent adapter with everything real: tmux on an isolated socket, git repos, the pinned Claude Code
+// CLI, and ccp's scripted model server standing in for the Messages API.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { AgentSessionRequest, ClaudeCodeOptions } from '../../src/adapters/agent.js';
+import { createClaudeCodeAgent } from '../../src/adapters/claude-code.js';
+import { createTmuxAdapter, type TmuxAdapter } from '../../src/adapters/tmux.js';
+import { parsePlan } from '../../src/core/plan.js';
+import { buildAnalyzerPrompt, buildSubissuePrompt } from '../../src/core/prompts.js';
+import type { CreatedSubissue } from '../../src/shared/types.js';
+import { startModelServer, type ModelServer } from '../../src/standin/model/index.js';
+
+const SESSION = 'ccp-agents';
+const REPO = { owner: 'acme', repo: 'widgets' };
+const API_KEY = 'sk-ant-test-NEVER-SHOWN-4f1d2c3b4a5968778695a4b3';
+let dir: string;
+let tmux: TmuxAdapter;
+let model: ModelServer;
+
+const tmuxArgs = (): string[] => ['-S', path.join(dir, 'sock'), '-f', '/dev/null'];
+
+async function makeRepo(name: string): Promise<string> {
+  const repo = path.join(dir, name);
+  await execa('git', ['init', '-q', '-b', 'main', repo]);
+  const git = (...args: string[]) => execa('git', ['-C', repo, ...args]);
+  await git('config', 'user.email', 'ccp@example.com');
+  await git('config', 'user.name', 'ccp test');
+  await execa('sh', ['-c', 'echo "# widgets" > README.md'], { cwd: repo });
+  await git('add', '-A');
+  await git('commit', '-q', '-m', 'initial');
+  return repo;
+}
+
+const commits = async (repo: string): Promise<string[]> =>
+  (await execa('git', ['-C', repo, 'log', '--format=%s'])).stdout.split('\n');
+
+function agentWith(overrides: Partial<ClaudeCodeOptions> = {}) {
+  return createClaudeCodeAgent({
+    tmux, session: SESSION, runDir: path.join(dir, 'run'), home: path.join(dir, 'home'), seedHome: true,
+    preTrustWorktrees: true, env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: API_KEY }, ...overrides,
+  });
+}
+
+function subissue(number: number, title: string, description = `Implement ${title}.`): CreatedSubissue {
+  return { number, id: 9000 + number, url: `https://example.test/${number}`, key: `s${number}`, title,
+    estimatedHours: 2, priority: 'normal', description, acceptanceCriteria: ['it works'], technicalContext: '',
+    dependsOn: [] };
+}
+
+const sessionRequest = (label: string, worktree: string, sub: CreatedSubissue): AgentSessionRequest =>
+  ({ label, worktree, prompt: buildSubissuePrompt(REPO, 1, sub), timeoutMs: 60_000 });
+
+const paneTask = async (paneId: string): Promise<string> =>
+  (await execa('tmux', [...tmuxArgs(), 'display-message', '-p', '-t', paneId, '#{@ccp_task}'])).stdout;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ccp-agent-'));
+  tmux = createTmuxAdapter({ socketPath: path.join(dir, 'sock'), configFile: '/dev/null' });
+  await tmux.ensureSession({ session: SESSION, workers: 2, cwd: dir, dashboardCommand: 'echo dashboard; sleep 3600',
+    idleCommand: (i) => `echo worker ${i} idle; sleep 3600` });
+  model = await startModelServer();
+});
+
+afterAll(async () => {
+  await model?.close();
+  await execa('tmux', [...tmuxArgs(), 'kill-server'], { reject: false });
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('(a) a subissue session answers the Write and Bash prompts, commits, and exits through the Stop hook', async () => {
+  const repo = await makeRepo('repo-a');
+  const phases: string[] = [];
+  const started = Date.now();
+  const result = await agentWith().runSession({ ...sessionRequest('subissue-11', repo, subissue(11, 'Add the widget')),
+    onProgress: (p) => phases.push(p.phase) });
+  expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook' });
+  expect(result.approvals.filter((a) => a.decision === 'allow').map((a) => a.title))
+    .toEqual(['Create file', 'Bash command']);
+  expect(result.approvals[1].subject).toBe('git add -A && git commit -q -m "Implement #11: Add the widget"');
+  expect(await commits(repo)).toEqual(['Implement #11: Add the widget', 'initial']);
+  expect(readFileSync(path.join(repo, 'notes/subissue-11.md'), 'utf8')).toContain('Add the widget');
+  expect(phases).toEqual(expect.arrayContaining(['claiming-pane', 'starting', 'running', 'approving', 'exiting', 'done']));
+  expect(await paneTask(result.paneId)).toBe('');
+  const events = readFileSync(path.join(dir, 'run', 'subissue-11.events.jsonl'), 'utf8');
+  expect(events).toMatch(/"hook_event_name":"Stop"/);
+  expect(readFileSync(path.join(dir, 'run', 'subissue-11.pane.log'), 'utf8')).toContain('Implement #11');
+  expect(model.requests.filter((r) => r.subissue === 11).map((r) => r.step)).toEqual([0, 1, 2]);
+  // The scripted model found the worktree in Claude Code's environment section and wrote an absolute path.
+  const write = events.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
+    .find((e) => e.hook_event_name === 'PreToolUse' && e.tool_name === 'Write');
+  expect(write?.tool_input).toMatchObject({ file_path: path.join(repo, 'notes/subissue-11.md') });
+  const title = await execa('tmux', [...tmuxArgs(), 'display-message', '-p', '-t', result.paneId, '#{@ccp_title}']);
+  expect(title.stdout).toBe('idle (last: subissue-11)');
+  console.log(`session (a) took ${Date.now() - started} ms`);
+});
+
+test('(b) without pre-trust, the trust and API key dialogs are answered by their text', async () => {
+  const repo = await makeRepo('repo-b');
+  const agent = agentWith({ preTrustWorktrees: false, home: path.join(dir, 'home-b') });
+  const result = await agent.runSession(sessionRequest('subissue-12', repo, subissue(12, 'Trust me')));
+  expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook' });
+  const kinds = result.approvals.map((a) => `${a.dialog}:${a.decision}`);
+  expect(kinds.slice(0, 2)).toEqual(['trust:allow', 'api-key:allow']);
+  expect(result.approvals[0].subject).toBe(repo);
+  expect(await commits(repo)).toHaveLength(2);
+});
+
+test('(c) a subissue scripted to fail ends without changes', async () => {
+  const repo = await makeRepo('repo-c');
+  const sub = subissue(13, 'Impossible thing', 'Do the impossible.\nccp-script: fail');
+  const result = await agentWith().runSession(sessionRequest('subissue-13', repo, sub));
+  expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook', approvals: [] });
+  expect(result.lastScreen).toContain('I cannot do subissue #13');
+  expect(await commits(repo)).toEqual(['initial']);
+});
+
+test('a command the policy denies is refused with "No" + a reason the model receives; the session goes on', async () => {
+  const repo = await makeRepo('repo-deny');
+  const sub = subissue(14, 'Push it', 'Commit and push.\nccp-script: push');
+  const result = await agentWith().runSession(sessionRequest('subissue-14', repo, sub));
+  expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook' });
+  expect(result.approvals.map((a) => `${a.title}:${a.decision}`)).toEqual(['Create file:allow', 'Bash command:deny']);
+  expect(result.approvals[1]).toMatchObject({ subject: expect.stringContaining('git push origin HEAD') as unknown,
+    reason: 'ccp policy: ccp pushes the branch itself' });
+  // The refusal came back to the model as an error tool result carrying ccp's reason, and it answered once more.
+  expect(JSON.stringify(model.bodies[model.bodies.length - 1])).toContain('ccp policy: ccp pushes the branch itself');
+  expect(result.lastScreen).toContain('Could not finish #14');
+  expect(await commits(repo)).toEqual(['initial']);
+});
+
+test('(d) concurrent sessions take different panes; a third waits for a free one', async () => {
+  const repos = await Promise.all(['repo-d1', 'repo-d2', 'repo-d3'].map(makeRepo));
+  const agent = agentWith();
+  // When each session held which pane: from its 'starting' phase until it resolved.
+  const holds = await Promise.all(repos.map(async (repo, i) => {
+    let from = 0;
+    const result = await agent.runSession({ ...sessionRequest(`subissue-2${i}`, repo, subissue(20 + i, `Parallel ${i}`)),
+      onProgress: (p) => { if (p.phase === 'starting') from = Date.now(); } });
+    return { result, from, to: Date.now() };
+  }));
+  expect(holds.map((h) => h.result.endedBy)).toEqual(['stop-hook', 'stop-hook', 'stop-hook']);
+  const workers = (await tmux.listPanes(SESSION)).filter((p) => p.role === 'worker');
+  expect(new Set(holds.map((h) => h.result.paneId))).toEqual(new Set(workers.map((p) => p.id)));
+  for (const a of holds) {
+    for (const b of holds) {
+      if (a !== b && a.result.paneId === b.result.paneId) expect(a.to <= b.from || b.to <= a.from).toBe(true);
+    }
+  }
+  for (const [i, repo] of repos.entries()) expect((await commits(repo))[0]).toBe(`Implement #2${i}: Parallel ${i}`);
+  expect(workers.map((p) => p.task)).toEqual(['', '']);
+});
+
+test('(e) the API key never shows in panes, wrapper scripts, pane logs or tmux commands', async () => {
+  const captures = await Promise.all((await tmux.listPanes(SESSION)).map((p) => tmux.capturePane(p.id, 10_000)));
+  const startCommands = (await execa('tmux', [...tmuxArgs(), 'list-panes', '-a', '-F', '#{pane_start_command}'])).stdout;
+  const runDir = path.join(dir, 'run');
+  const runFiles = readdirSync(runDir).filter((f) => !f.endsWith('.env'));
+  expect(runFiles.filter((f) => f.endsWith('.sh')).length).toBeGreaterThanOrEqual(5);
+  expect(startCommands).toContain('.sh');
+  for (const text of [...captures, startCommands, ...runFiles.map((f) => readFileSync(path.join(runDir, f), 'utf8'))]) {
+    expect(text).not.toContain(API_KEY);
+  }
+  for (const envFile of readdirSync(runDir).filter((f) => f.endsWith('.env'))) {
+    expect(statSync(path.join(runDir, envFile)).mode & 0o777).toBe(0o600);
+  }
+});
+
+test('(f) ask() runs print mode; the analyzer answer is a plan parsePlan accepts', async () => {
+  const repo = await makeRepo('repo-f');
+  const body = 'We need:\n- [ ] Parse the config\n- [ ] Render widgets {fail}\n- [ ] Document it {after:1}\n';
+  const prompt = buildAnalyzerPrompt(REPO, { number: 5, id: 55, title: 'Widgets v2', body, state: 'open', url: 'u' });
+  const plan = parsePlan(await agentWith().ask({ prompt, cwd: repo, timeoutMs: 60_000 }));
+  expect(plan.subissues.map((s) => [s.key, s.title, s.dependsOn])).toEqual([
+    ['parse-the-config', 'Parse the config', []],
+    ['render-widgets', 'Render widgets', []],
+    ['document-it', 'Document it', ['parse-the-config']],
+  ]);
+  expect(plan.subissues[1].description).toContain('ccp-script: fail');
+  expect(plan.subissues[0].description).not.toContain('ccp-script');
+});
+
+test('ask() reports a failure without leaking the environment', async () => {
+  // The stand-in answers 404 under this prefix: an error Claude Code does not retry.
+  const agent = agentWith({ env: { ANTHROPIC_BASE_URL: `${model.url}/gone`, ANTHROPIC_API_KEY: API_KEY } });
+  const failure = agent.ask({ prompt: 'hello', cwd: dir, timeoutMs: 30_000 });
+  await expect(failure).rejects.toThrow(/agent print mode failed/);
+  await expect(failure).rejects.not.toThrow(API_KEY);
+});
+
+test('a timeout stops the agent and frees the pane', async () => {
+  const repo = await makeRepo('repo-t');
+  const result = await agentWith().runSession({ ...sessionRequest('subissue-31', repo, subissue(31, 'Slow')),
+    timeoutMs: 500 });
+  expect(result.endedBy).toBe('timeout');
+  expect(await paneTask(result.paneId)).toBe('');
+});
+
+test('an aborted signal cancels the session and frees the pane', async () => {
+  const repo = await makeRepo('repo-x');
+  const controller = new AbortController();
+  setTimeout(() => controller.abort(), 700);
+  const result = await agentWith().runSession({ ...sessionRequest('subissue-32', repo, subissue(32, 'Cancel me')),
+    signal: controller.signal });
+  expect(result.endedBy).toBe('cancelled');
+  expect(await paneTask(result.paneId)).toBe('');
+});
