@@ -11,7 +11,6 @@ export interface ScratchRepo {
   defaultBranch: string;
 }
 
-const IDENTITY = ['-c', 'user.name=ccp demo', '-c', 'user.email=demo@ccp.invalid'];
 
 export async function createScratchRepo(dir: string, defaultBranch = 'main'): Promise<ScratchRepo> {
   const originPath = path.join(dir, 'origin.git');
@@ -20,7 +19,11 @@ export async function createScratchRepo(dir: string, defaultBranch = 'main'): Pr
   await execa('git', ['init', '-q', '--bare', `--initial-branch=${defaultBranch}`, originPath]);
   await execa('git', ['init', '-q', `--initial-branch=${defaultBranch}`, clonePath]);
   writeFileSync(path.join(clonePath, 'README.md'), '# Scratch project\n\nA repository ccp works on in its demo.\n');
-  const git = (...args: string[]) => execa('git', [...IDENTITY, '-C', clonePath, ...args]);
+  const git = (...args: string[]) => execa('git', ['-C', clonePath, ...args]);
+  // A repository-local identity, as a developer's clone has: the agent commits in worktrees of this clone, with
+  // a HOME of its own that has no global git config.
+  await git('config', 'user.name', 'ccp demo');
+  await git('config', 'user.email', 'demo@ccp.invalid');
   await git('add', '-A');
   await git('commit', '-q', '-m', 'Initial commit');
   await git('remote', 'add', 'origin', originPath);

@@ -50,3 +50,8 @@ export async function originFile(h: Harness, branch: string, file: string): Prom
   const { stdout } = await execa('git', ['--git-dir', h.offline.repo.originPath, 'show', `${branch}:${file}`]);
   return stdout;
 }
+
+export async function originLog(h: Harness, branch: string): Promise<string> {
+  const { stdout } = await execa('git', ['--git-dir', h.offline.repo.originPath, 'log', '--format=%s', branch]);
+  return stdout;
+}

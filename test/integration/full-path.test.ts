@@ -4,7 +4,7 @@ import { subissueLabel } from '../../src/shared/ids.js';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { driveToEnd, originFile, readAllFiles, seedAndStart } from '../helpers/drive.js';
+import { driveToEnd, originFile, originLog, readAllFiles, seedAndStart } from '../helpers/drive.js';
 
 let h: Harness;
 
@@ -46,8 +46,9 @@ test('one issue with two subissues runs to PRs, merges and a closed parent', asy
     const prBody = h.offline.github.listPulls(h.repo.owner, h.repo.repo).find((p) => p.number === pr.number)?.body ?? '';
     expect(prBody).toContain(`Closes #${sub.number}`);
     expect(prBody).toContain(`Part of #${issueNumber}`);
-    // The agent's real change reached the default branch through the merge.
+    // The agent's real change (its own commit, made through an approved Bash prompt) reached the default branch.
     expect(await originFile(h, 'main', `notes/subissue-${sub.number}.md`)).toContain(`${sub.number}`);
+    expect(await originLog(h, 'main')).toContain(`Implement #${sub.number}:`);
     // pueue mirrored it and ended in Success; the worktree is gone.
     const task = await h.deps.pueue.findByLabel(subissueLabel(sub.number));
     expect(task?.state).toBe('Success');
