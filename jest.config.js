@@ -7,4 +7,5 @@ export default {
   testEnvironment: 'node',
   testTimeout: 240_000,
   moduleFileExtensions: ['js', 'json'],
+  reporters: ['default', '<rootDir>/../scripts/jest-summary-reporter.cjs'],
 };

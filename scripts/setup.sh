@@ -6,12 +6,15 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install-tools.sh >/dev/null
 
-# npm ci only when the lockfile changed since the last install (it wipes node_modules: slow on every run).
-stamp=node_modules/.ccp-lock-stamp
-if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+# Install only when package.json or the lockfile changed since the last install. `npm install --no-save` rather
+# than `npm ci`: with lockfiles written without registry URLs (omit-lockfile-registry-resolved, as here), npm 11
+# leaves other platforms' optional packages out of the lock and `npm ci` then refuses it as out of sync.
+stamp=node_modules/.ccp-install-stamp
+wanted=$(cat package.json package-lock.json | cksum)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "setup: installing npm dependencies" >&2
-  npm ci --no-audit --no-fund --loglevel=error >&2
-  cp package-lock.json "$stamp"
+  npm install --no-save --no-audit --no-fund --loglevel=error >&2
+  echo "$wanted" > "$stamp"
 fi
 
 echo "setup: building" >&2

@@ -4,7 +4,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { shellQuote } from './tmux.js';
+import { shellQuote } from '../core/shell.js';
 
 /** Environment every agent session gets: no alternate screen (classic, capturable layout), no network extras. */
 export const AGENT_BASE_ENV: Readonly<Record<string, string>> = {

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import type { AgentAdapter, AgentSessionRequest, AgentSessionResult, AskRequest, ClaudeCodeOptions } from './agent.js';
 import { AGENT_BASE_ENV, seedClaudeHome, sessionFiles, writeSessionFiles } from './claude-code-files.js';
 import { claimPane, PaneClaimAborted, releasePane } from './pane-pool.js';
-import { shellQuote } from './tmux.js';
+import { shellQuote } from '../core/shell.js';
 import { watchSession } from './pane-watcher.js';
 import { claudeCodeBinary } from '../config/tools.js';
 import { redactSecrets } from '../core/env-scrub.js';

@@ -6,7 +6,7 @@ import { appendFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { redactSecrets, scrubEnv } from '../core/env-scrub.js';
-import { shellQuote } from './tmux.js';
+import { shellQuote } from '../core/shell.js';
 
 export type PueueTaskState =
   | 'Locked' | 'Stashed' | 'Queued' | 'Running' | 'Paused'

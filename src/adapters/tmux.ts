@@ -1,6 +1,7 @@
 // tmux adapter: the only module that runs `tmux`. Typed interface + factory.
 // Tests pass an isolated socket (`-S`) and `-f /dev/null`; production uses the user's default server.
 import { execa } from 'execa';
+import { shellQuote } from '../core/shell.js';
 
 export interface PaneInfo {
   /** tmux pane id, e.g. "%3": stable for the pane's life, unlike indexes. */
@@ -60,11 +61,6 @@ const SESSION_SIZE = { width: 220, height: 60 };
 const FIELD_SEPARATOR = '\t';
 const PANE_FORMAT = ['#{pane_id}', '#{pane_index}', '#{@ccp_role}', '#{@ccp_task}', '#{pane_dead}', '#{pane_pid}',
   '#{pane_current_command}'].join(FIELD_SEPARATOR);
-
-/** POSIX single-quoting, for the shell commands tmux runs (pipe-pane). */
-export function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
-}
 
 export function createTmuxAdapter(options: TmuxAdapterOptions = {}): TmuxAdapter {
   const binary = options.tmuxBinary ?? 'tmux';

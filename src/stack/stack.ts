@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CcpConfig } from '../config/config.js';
+import { shellQuote } from '../core/shell.js';
 import { createPueueFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../worker/adapters.js';
 import { runningPid, startDetached, stopByPidFile, waitUntil } from './processes.js';
 import { ensureDevServer, stopDevServer } from './temporal-server.js';
@@ -39,10 +40,6 @@ export function stackInfo(config: CcpConfig): StackInfo {
   };
 }
 
-/** Shell-quotes one word for a tmux command line. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The dashboard pane's command: `ccp status --watch` against this stack (no secrets needed, none passed). */
 function dashboardCommand(config: CcpConfig): string {
