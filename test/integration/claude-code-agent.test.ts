@@ -87,7 +87,12 @@ test('(a) a subissue session answers the Write and Bash prompts, commits, and ex
   expect(await paneTask(result.paneId)).toBe('');
   const events = readFileSync(path.join(dir, 'run', 'subissue-11.events.jsonl'), 'utf8');
   expect(events).toMatch(/"hook_event_name":"Stop"/);
-  expect(readFileSync(path.join(dir, 'run', 'subissue-11.pane.log'), 'utf8')).toContain('Implement #11');
+  // The raw pane log (escape sequences and all: Ink positions words with cursor moves, not spaces) shows the
+  // approved commit command.
+  const paneText = readFileSync(path.join(dir, 'run', 'subissue-11.pane.log'), 'utf8')
+    .replace(/\x1b\[[0-9;?<>=]*[A-Za-z~]/g, '')
+    .replace(/\s+/g, '');
+  expect(paneText).toContain('git commit -q -m "Implement #11'.replace(/\s+/g, ''));
   expect(model.requests.filter((r) => r.subissue === 11).map((r) => r.step)).toEqual([0, 1, 2]);
   // The scripted model found the worktree in Claude Code's environment section and wrote an absolute path.
   const write = events.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
