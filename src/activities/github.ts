@@ -11,6 +11,7 @@ import {
   subissueTitle,
   type SummaryRow,
 } from '../core/templates.js';
+import { dependencyOrder } from '../core/plan.js';
 import type { CreatedSubissue, IssueSummary, Plan, PullRequestRef, RepoRef } from '../shared/types.js';
 
 export interface FetchedIssue extends IssueSummary {
@@ -33,9 +34,8 @@ export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
       await github.ensureLabel(repo, SUBISSUE_LABEL, '5319e7', 'Subissue created by ccp');
       const numbersByKey = new Map<string, number>();
       const created: CreatedSubissue[] = [];
-      // In plan order: validation guarantees no cycles, and analyzers list dependencies first in practice;
-      // a dependency listed later is still named in the dependent's body once both exist.
-      for (const sub of plan.subissues) {
+      // Dependencies first, so each dependent's body can name its dependencies' numbers.
+      for (const sub of dependencyOrder(plan)) {
         const marker = subissueMarker(parent.number, sub.key);
         const existing = await github.findIssueByMarker(repo, SUBISSUE_LABEL, marker);
         const dependsOn = sub.dependsOn.flatMap((key) => numbersByKey.get(key) ?? []);

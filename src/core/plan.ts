@@ -94,3 +94,20 @@ export function findCycle(plan: Plan): string[] | undefined {
   }
   return undefined;
 }
+
+/** Subissues with every dependency before its dependents (plan order kept otherwise); the plan is validated. */
+export function dependencyOrder(plan: Plan): Plan['subissues'] {
+  const byKey = new Map(plan.subissues.map((s) => [s.key, s]));
+  const ordered: Plan['subissues'] = [];
+  const placed = new Set<string>();
+  const place = (key: string): void => {
+    if (placed.has(key)) return;
+    placed.add(key);
+    const sub = byKey.get(key);
+    if (!sub) return;
+    for (const dep of sub.dependsOn) place(dep);
+    ordered.push(sub);
+  };
+  for (const sub of plan.subissues) place(sub.key);
+  return ordered;
+}

@@ -1,4 +1,4 @@
-import { findCycle, parsePlan, PlanError, validatePlan } from '../../src/core/plan.js';
+import { dependencyOrder, findCycle, parsePlan, PlanError, validatePlan } from '../../src/core/plan.js';
 import type { PlannedSubissue } from '../../src/shared/types.js';
 
 const sub = (key: string, dependsOn: string[] = []): PlannedSubissue => ({
@@ -47,5 +47,10 @@ describe('plan validation', () => {
   test('finds cycles through longer chains', () => {
     expect(findCycle({ subissues: [sub('a', ['c']), sub('b', ['a']), sub('c', ['b'])] })).toEqual(['a', 'c', 'b', 'a']);
     expect(findCycle({ subissues: [sub('a'), sub('b', ['a']), sub('c', ['a', 'b'])] })).toBeUndefined();
+  });
+
+  test('orders dependencies before their dependents, keeping plan order otherwise', () => {
+    const plan = validatePlan({ subissues: [sub('ui', ['api']), sub('docs'), sub('api', ['db']), sub('db')] });
+    expect(dependencyOrder(plan).map((s) => s.key)).toEqual(['db', 'api', 'ui', 'docs']);
   });
 });
