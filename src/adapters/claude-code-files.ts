@@ -77,7 +77,8 @@ function wrapperScript({ files, worktree, argv }: WriteSessionInput): string {
   return [
     '#!/bin/sh',
     '# ccp agent wrapper: environment from a 0600 file, prompt from a file, exit code recorded for the watcher.',
-    `set -a; . ${shellQuote(files.envFile)}; set +a`,
+    // The secrets file lives only until the agent has its environment: nothing secret stays on disk after start.
+    `set -a; . ${shellQuote(files.envFile)}; set +a; rm -f ${shellQuote(files.envFile)}`,
     // Started from a Claude Code session (or tmux inside tmux), these would change the agent's behaviour.
     'unset CLAUDECODE CLAUDE_CODE_ENTRYPOINT TMUX TMUX_PANE',
     `cd ${shellQuote(worktree)} || { echo 1 > ${shellQuote(exitTmp)}; mv ${shellQuote(exitTmp)} ${shellQuote(files.exit)}; exit 1; }`,

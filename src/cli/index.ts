@@ -1,6 +1,7 @@
 // The `ccp` command line: thin wiring of commander onto the stack, the Temporal client and the demo.
 import { Command, InvalidArgumentError } from 'commander';
-import { loadConfig, type CcpConfig } from '../config/config.js';
+import { resolveGitHubToken } from '../adapters/github.js';
+import { ConfigError, loadConfig, type CcpConfig } from '../config/config.js';
 import { parentWorkflowId, parseIssueNumbers } from '../shared/ids.js';
 import { pauseSignal, resumeSignal, stopSignal } from '../shared/messages.js';
 import { down, stackInfo, up } from '../stack/stack.js';
@@ -24,6 +25,13 @@ function configWith(flags: { workers?: number; repo?: string }): { config: CcpCo
   return { config: loadConfig(env), env };
 }
 
+/** The worker needs GitHub: say so here, before starting anything, rather than in the worker's log. */
+async function requireGitHubToken(env: NodeJS.ProcessEnv): Promise<void> {
+  if (!(await resolveGitHubToken(env))) {
+    throw new ConfigError('no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`');
+  }
+}
+
 function printStackInfo(config: CcpConfig): void {
   const info = stackInfo(config);
   console.log(`  watch the agents: ${info.tmuxAttach}`);
@@ -42,6 +50,7 @@ program
   .option('-w, --workers <n>', 'worker panes (agents at once)', workersOption)
   .action(async (flags: { workers?: number }) => {
     const { config, env } = configWith(flags);
+    await requireGitHubToken(env);
     await up(config, env);
     console.log(`ccp is up with ${config.workers} workers.`);
     printStackInfo(config);
@@ -66,6 +75,7 @@ program
     const numbers = parseIssueNumbers(issues);
     const { config, env } = configWith(flags);
     const repo = await resolveRepo(config);
+    await requireGitHubToken(env);
     await up(config, env);
     const client = await connectClient(config);
     for (const result of await startParents(client, config.taskQueue, repo, numbers, config.run)) {

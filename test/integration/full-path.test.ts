@@ -59,10 +59,13 @@ test('one issue with two subissues runs to PRs, merges and a closed parent', asy
   // Secrets never reach workflow history, pueue's state, or the panes.
   const history = JSON.stringify(await h.env.client.workflow.getHandle(workflowId).fetchHistory());
   const pueueFiles = readAllFiles(h.config.paths.pueue);
+  // Everything ccp keeps in its state dir: pane logs, hook events, wrapper scripts, worktrees, pueue.
+  const stateFiles = readAllFiles(h.config.home);
   const panes = await Promise.all((await h.tmux.listPanes(h.config.tmux.session)).map((p) => h.tmux.capturePane(p.id, 2000)));
   for (const secret of [h.offline.githubToken, h.offline.anthropicKey]) {
     expect(history).not.toContain(secret);
     expect(pueueFiles).not.toContain(secret);
+    expect(stateFiles).not.toContain(secret);
     expect(panes.join('\n')).not.toContain(secret);
   }
   expect(pueueFiles).not.toContain('GITHUB_TOKEN');

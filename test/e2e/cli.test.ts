@@ -1,0 +1,41 @@
+// The `ccp` command line as a user meets it: bad input gets a clear error that says what to do, exit code 1.
+import { execa } from 'execa';
+import { mkdtempSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ccpBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'ccp.js');
+const home = mkdtempSync('/tmp/ccp-cli-');
+// No token anywhere, no `gh` on PATH, and a state dir of its own.
+const baseEnv = { PATH: '/usr/bin:/bin', HOME: home, CCP_HOME: path.join(home, 'ccp') };
+
+async function ccp(args: string[], env: Record<string, string> = {}) {
+  return execa(process.execPath, [ccpBin, ...args], { env: { ...baseEnv, ...env }, extendEnv: false, reject: false, cwd: home });
+}
+
+test.each([
+  [['start', 'abc', '--repo', 'o/r'], {}, /"abc" is not an issue number: pass numbers like 123,124/],
+  [['start', '1', '--repo', 'nope'], {}, /"nope" is not a repository: pass it as owner\/name/],
+  [['start', '1'], {}, /cannot tell the GitHub repository .*: pass --repo owner\/name/],
+  [['start', '1', '--repo', 'o/r'], {}, /no GitHub token: set GITHUB_TOKEN \(or GH_TOKEN\), or log in with `gh auth login`/],
+  [['up', '--workers', '0'], {}, /--workers.*whole number from 1 to 32/],
+  [['up'], { CCP_WORKERS: 'lots' }, /CCP_WORKERS must be a number/],
+  [['status'], { CCP_TEMPORAL_ADDRESS: '127.0.0.1:9' }, /cannot reach Temporal at 127\.0\.0\.1:9: run `ccp up` first or check CCP_TEMPORAL_ADDRESS/],
+])('ccp %j says what to do', async (args, env, message) => {
+  const run = await ccp(args, env);
+  expect(run.exitCode).toBe(1);
+  expect(run.stderr).toMatch(message);
+});
+
+test('ccp --help lists the commands', async () => {
+  const run = await ccp(['--help']);
+  expect(run.exitCode).toBe(0);
+  for (const command of ['up', 'down', 'start', 'status', 'pause', 'resume', 'stop', 'demo']) expect(run.stdout).toContain(`${command} `);
+});
+
+test('ccp down with nothing running says so', async () => {
+  const run = await ccp(['down'], { CCP_TMUX_SOCKET: path.join(home, 'tmux.sock') });
+  expect(run.stderr).toBe('');
+  expect(run.stdout).toContain('nothing was running');
+  expect(run.exitCode).toBe(0);
+});
