@@ -5,10 +5,11 @@ import { ConfigError, loadConfig, type CcpConfig } from '../config/config.js';
 import { parentWorkflowId, parseIssueNumbers } from '../shared/ids.js';
 import { pauseSignal, resumeSignal, stopSignal } from '../shared/messages.js';
 import { down, stackInfo, up } from '../stack/stack.js';
+import { createTmuxFromConfig } from '../worker/adapters.js';
 import { connectClient } from './client.js';
 import { resolveRepo } from './repo.js';
 import { startParents } from './start.js';
-import { fetchParentStatuses } from './status.js';
+import { fetchParentStatuses, fetchWorkerPanes } from './status.js';
 import { renderStatus } from './status-view.js';
 
 function workersOption(value: string): number {
@@ -92,11 +93,13 @@ program
   .action(async (flags: { watch?: boolean; json?: boolean }) => {
     const { config } = configWith({});
     const client = await connectClient(config);
+    const tmux = createTmuxFromConfig(config);
     for (;;) {
       const statuses = await fetchParentStatuses(client);
+      const text = () => fetchWorkerPanes(tmux, config.tmux.session).then((panes) => renderStatus(statuses, new Date(), panes));
       if (flags.json) console.log(JSON.stringify(statuses, null, 2));
-      else if (flags.watch) process.stdout.write(`\x1b[2J\x1b[H${renderStatus(statuses)}\n`);
-      else console.log(renderStatus(statuses));
+      else if (flags.watch) process.stdout.write(`\x1b[2J\x1b[H${await text()}\n`);
+      else console.log(await text());
       if (!flags.watch) return;
       await new Promise((resolve) => setTimeout(resolve, 2000));
     }

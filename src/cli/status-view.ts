@@ -9,9 +9,17 @@ function progressBar(done: number, total: number): string {
   return `${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)} ${percent}% (${done}/${total})`;
 }
 
-function subissueLine(sub: SubissueStatus): string {
+/** Where a subissue's agent is: its pane, or — known only when the panes are — waiting for a free one. */
+function paneNote(sub: SubissueStatus, workers: WorkerPaneView[] | undefined): string {
+  if (sub.phase !== 'agent') return '';
+  const pane = workers?.find((w) => w.task === `subissue-${sub.number}`);
+  if (pane) return ` [pane ${pane.id}]`;
+  return workers && workers.length > 0 ? ' (waiting for a free pane)' : '';
+}
+
+function subissueLine(sub: SubissueStatus, workers?: WorkerPaneView[]): string {
   const pr = sub.pr ? ` PR #${sub.pr.number}${sub.pr.merged ? ' merged' : ''}` : '';
-  const pane = sub.paneId && (sub.phase === 'agent' || sub.phase === 'pushing') ? ` [pane ${sub.paneId}]` : '';
+  const pane = paneNote(sub, workers);
   const error = sub.error && (sub.phase === 'failed' || sub.phase === 'blocked') ? ` — ${sub.error.split('\n')[0]}` : '';
   return `    #${sub.number} ${sub.phase.padEnd(8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}`;
 }
@@ -27,8 +35,21 @@ export function queueCounts(parents: ParentStatus[]): Record<'waiting' | 'workin
   return counts;
 }
 
-export function renderStatus(parents: ParentStatus[], now: Date = new Date()): string {
+/** A worker pane as the dashboard shows it: which subissue it works on, "" when idle. */
+export interface WorkerPaneView {
+  id: string;
+  task: string;
+}
+
+function workersLine(workers: WorkerPaneView[]): string {
+  const busy = workers.filter((w) => w.task !== '').length;
+  const panes = workers.map((w) => `${w.id} ${w.task || 'idle'}`).join(' · ');
+  return `Workers (${busy}/${workers.length} busy): ${panes}`;
+}
+
+export function renderStatus(parents: ParentStatus[], now: Date = new Date(), workers?: WorkerPaneView[]): string {
   const lines = [`ccp status — ${now.toISOString().replace('T', ' ').slice(0, 19)} UTC`];
+  if (workers && workers.length > 0) lines.push(workersLine(workers));
   if (parents.length === 0) {
     lines.push('', 'No parent issues yet: `ccp start <issue>[,<issue>…]` starts work.');
     return lines.join('\n');
@@ -40,7 +61,7 @@ export function renderStatus(parents: ParentStatus[], now: Date = new Date()): s
     const paused = parent.paused ? ' (paused)' : '';
     lines.push(`${parent.repo.owner}/${parent.repo.repo}#${parent.number} ${parent.phase}${paused} ${parent.title}`);
     if (parent.subissues.length > 0) lines.push(`  ${progressBar(merged, parent.subissues.length)}`);
-    lines.push(...parent.subissues.map(subissueLine));
+    lines.push(...parent.subissues.map((sub) => subissueLine(sub, workers)));
     if (parent.error) lines.push(`  error: ${parent.error}`);
   }
   return lines.join('\n');

@@ -1,6 +1,8 @@
 // Reads every parent workflow's status through its query (running and finished ones alike).
 import type { Client } from '@temporalio/client';
+import type { TmuxAdapter } from '../adapters/tmux.js';
 import { parentStatusQuery, type ParentStatus } from '../shared/messages.js';
+import type { WorkerPaneView } from './status-view.js';
 
 export async function fetchParentStatuses(client: Client, limit = 50): Promise<ParentStatus[]> {
   const statuses: ParentStatus[] = [];
@@ -13,4 +15,11 @@ export async function fetchParentStatuses(client: Client, limit = 50): Promise<P
     }
   }
   return statuses.sort((a, b) => a.number - b.number);
+}
+
+/** Worker panes of this host's tmux session (empty when the session is not up). */
+export async function fetchWorkerPanes(tmux: TmuxAdapter, session: string): Promise<WorkerPaneView[]> {
+  if (!(await tmux.hasSession(session).catch(() => false))) return [];
+  const panes = await tmux.listPanes(session);
+  return panes.filter((p) => p.role === 'worker').map((p) => ({ id: p.id, task: p.task }));
 }

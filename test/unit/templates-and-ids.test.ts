@@ -83,3 +83,16 @@ test('status view shows progress and failures', () => {
   expect(text).toContain('#3 failed   low      B — boom');
   expect(text).toContain('merged 1 | failed 1');
 });
+
+test('status view lists worker panes with their subissues', () => {
+  const text = renderStatus([], new Date(0), [
+    { id: '%1', task: 'subissue-3' },
+    { id: '%2', task: '' },
+  ]);
+  expect(text).toContain('Workers (1/2 busy): %1 subissue-3 · %2 idle');
+  const sub = (number: number) => ({ key: `k${number}`, number, title: `T${number}`, priority: 'normal' as const, dependsOn: [], phase: 'agent' as const, updatedAt: '' });
+  const parent = { repo: { owner: 'o', repo: 'r' }, number: 1, title: 'P', phase: 'running' as const, paused: false, subissues: [sub(3), sub(4)] };
+  const withPanes = renderStatus([parent], new Date(0), [{ id: '%1', task: 'subissue-3' }]);
+  expect(withPanes).toContain('#3 agent    normal   T3 [pane %1]');
+  expect(withPanes).toContain('#4 agent    normal   T4 (waiting for a free pane)');
+});
