@@ -1,6 +1,6 @@
 // GitHub activities: thin wrappers over the GitHub adapter, idempotent under Temporal's retries.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { GitHubAdapter } from '../adapters/github.js';
+import { GitHubError, type GitHubAdapter } from '../adapters/github.js';
 import {
   parentSummaryComment,
   pullRequestBody,
@@ -16,6 +16,23 @@ import type { CreatedSubissue, IssueSummary, Plan, PullRequestRef, RepoRef } fro
 
 export interface FetchedIssue extends IssueSummary {
   defaultBranch: string;
+}
+
+/** GitHub statuses meaning "sub-issues are not available here" (older GHES, feature off): the link is a nicety. */
+const SUB_ISSUES_UNAVAILABLE = new Set([403, 404, 410, 422]);
+
+async function linkUnderParent(github: GitHubAdapter, repo: RepoRef, parentNumber: number, issue: IssueSummary): Promise<void> {
+  try {
+    await github.addSubIssue(repo, parentNumber, issue.id);
+  } catch (err) {
+    if (!(err instanceof GitHubError) || err.status === undefined || !SUB_ISSUES_UNAVAILABLE.has(err.status)) throw err;
+    // The body already names the parent; a missing native link must not stop the work.
+    Context.current().log.warn('could not link sub-issue under its parent; going on without the link', {
+      parent: parentNumber,
+      subissue: issue.number,
+      error: err.message,
+    });
+  }
 }
 
 export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
@@ -46,7 +63,7 @@ export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
             body: renderSubissueBody(parent, sub, dependsOn),
             labels: [SUBISSUE_LABEL],
           }));
-        await github.addSubIssue(repo, parent.number, issue.id);
+        await linkUnderParent(github, repo, parent.number, issue);
         numbersByKey.set(sub.key, issue.number);
         created.push({ ...sub, number: issue.number, id: issue.id, url: issue.url });
         Context.current().heartbeat(issue.number);

@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import path from 'node:path';
 import type { GitAdapter } from '../adapters/git.js';
+import type { RepoRef } from '../shared/types.js';
 
 export interface HostQueues {
   hostId: string;
@@ -21,18 +22,37 @@ export function createHostInfoActivities(queues: HostQueues) {
   };
 }
 
-export function createHostActivities({ git, repoPath, worktreesDir }: { git: GitAdapter; repoPath: string; worktreesDir: string }) {
+export interface HostActivityDeps {
+  git: GitAdapter;
+  repoPath: string;
+  worktreesDir: string;
+  /** The GitHub repository this host's clone belongs to, when known: work for another one is refused. */
+  repo?: RepoRef;
+}
+
+export function createHostActivities({ git, repoPath, worktreesDir, repo }: HostActivityDeps) {
+  // git takes lock files in the shared clone (refs, worktree admin dirs): one fetch/worktree change at a time.
+  const serialized = createMutex();
   return {
-    async prepareWorktree(input: { label: string; branch: string; startPoint: string }): Promise<{ path: string }> {
-      await git.fetch(repoPath);
-      const worktreePath = path.join(worktreesDir, input.label);
-      const { path: created } = await git.createWorktree({
-        repoPath,
-        worktreePath,
-        branch: input.branch,
-        startPoint: input.startPoint,
+    async prepareWorktree(input: { repo: RepoRef; label: string; branch: string; startPoint: string }): Promise<{ path: string }> {
+      if (repo && (repo.owner !== input.repo.owner || repo.repo !== input.repo.repo)) {
+        throw ApplicationFailure.nonRetryable(
+          `this host's clone ${repoPath} is ${repo.owner}/${repo.repo}, not ${input.repo.owner}/${input.repo.repo}: ` +
+            'run a ccp worker from a clone of that repository',
+          'WrongRepository',
+        );
+      }
+      return serialized(async () => {
+        await git.fetch(repoPath);
+        const worktreePath = path.join(worktreesDir, input.label);
+        const { path: created } = await git.createWorktree({
+          repoPath,
+          worktreePath,
+          branch: input.branch,
+          startPoint: input.startPoint,
+        });
+        return { path: created };
       });
-      return { path: created };
     },
 
     /** Commits what the agent left uncommitted, then pushes; no commits at all means the agent did nothing. */
@@ -50,8 +70,18 @@ export function createHostActivities({ git, repoPath, worktreesDir }: { git: Git
     },
 
     async removeWorktree(input: { worktreePath: string }): Promise<void> {
-      await git.removeWorktree(repoPath, input.worktreePath);
+      await serialized(() => git.removeWorktree(repoPath, input.worktreePath));
     },
+  };
+}
+
+/** Runs tasks one at a time, in call order. */
+function createMutex() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const run = tail.then(task, task);
+    tail = run.catch(() => undefined);
+    return run;
   };
 }
 

@@ -3,6 +3,7 @@ import type { AgentAdapter } from '../adapters/agent.js';
 import type { GitAdapter } from '../adapters/git.js';
 import type { GitHubAdapter } from '../adapters/github.js';
 import type { PueueAdapter } from '../adapters/pueue.js';
+import type { RepoRef } from '../shared/types.js';
 import { createAgentActivities } from './agent.js';
 import { createAnalyzerActivities } from './analyzer.js';
 import { createGitHubActivities } from './github.js';
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   repoPath: string;
   worktreesDir: string;
   pueueGroup: string;
+  /** The GitHub repository of `repoPath`, when known (host activities refuse work for another one). */
+  repo?: RepoRef;
 }
 
 /** Activities of the shared task queue: any host may run them. */
@@ -30,9 +33,9 @@ export function createSharedActivities(deps: Pick<ActivityDeps, 'github' | 'agen
 }
 
 /** Activities bound to this host's clone, worktrees and pueued. */
-export function createHostBoundActivities(deps: Pick<ActivityDeps, 'git' | 'pueue' | 'repoPath' | 'worktreesDir' | 'pueueGroup'>) {
+export function createHostBoundActivities(deps: Pick<ActivityDeps, 'git' | 'pueue' | 'repoPath' | 'worktreesDir' | 'pueueGroup' | 'repo'>) {
   return {
-    ...createHostActivities({ git: deps.git, repoPath: deps.repoPath, worktreesDir: deps.worktreesDir }),
+    ...createHostActivities({ git: deps.git, repoPath: deps.repoPath, worktreesDir: deps.worktreesDir, repo: deps.repo }),
     ...createMirrorActivities({ pueue: deps.pueue, group: deps.pueueGroup, cwd: deps.repoPath }),
   };
 }

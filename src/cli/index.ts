@@ -5,9 +5,10 @@ import { ConfigError, loadConfig, type CcpConfig } from '../config/config.js';
 import { parentWorkflowId, parseIssueNumbers } from '../shared/ids.js';
 import { pauseSignal, resumeSignal, stopSignal } from '../shared/messages.js';
 import { down, stackInfo, up } from '../stack/stack.js';
+import { runningWorkerInfo, workerMismatch } from '../stack/worker-info.js';
 import { createTmuxFromConfig } from '../worker/adapters.js';
 import { connectClient } from './client.js';
-import { resolveRepo } from './repo.js';
+import { resolveRepo } from '../config/repo.js';
 import { startParents } from './start.js';
 import { fetchParentStatuses, fetchWorkerPanes } from './status.js';
 import { renderStatus } from './status-view.js';
@@ -77,6 +78,12 @@ program
     const { config, env } = configWith(flags);
     const repo = await resolveRepo(config);
     await requireGitHubToken(env);
+    const running = runningWorkerInfo(config);
+    const mismatch = running && workerMismatch(running, repo);
+    if (mismatch) throw new ConfigError(mismatch);
+    if (running && flags.workers !== undefined && running.workers !== flags.workers) {
+      console.log(`note: the running worker keeps its ${running.workers} workers; \`ccp down\` then start again to change it`);
+    }
     await up(config, env);
     const client = await connectClient(config);
     for (const result of await startParents(client, config.taskQueue, repo, numbers, config.run)) {

@@ -8,6 +8,7 @@ import { shellQuote } from '../core/shell.js';
 import { createPueueFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../worker/adapters.js';
 import { runningPid, startDetached, stopByPidFile, waitUntil } from './processes.js';
 import { ensureDevServer, stopDevServer } from './temporal-server.js';
+import { workerReadyFile } from './worker-info.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CCP_BIN = path.resolve(here, '..', '..', '..', 'bin', 'ccp.js');
@@ -25,7 +26,7 @@ function pidFiles(config: CcpConfig) {
   return {
     temporal: path.join(config.paths.run, 'temporal.pid'),
     worker: path.join(config.paths.run, 'worker.pid'),
-    workerReady: path.join(config.paths.run, 'worker.ready'),
+    workerReady: workerReadyFile(config),
   };
 }
 

@@ -8,6 +8,7 @@ import { createGitHubAdapter, resolveGitHubToken } from '../adapters/github.js';
 import { createPueueAdapter } from '../adapters/pueue.js';
 import { createTmuxAdapter, type TmuxAdapter } from '../adapters/tmux.js';
 import { ConfigError, taskQueues, type CcpConfig } from '../config/config.js';
+import { findRepo } from '../config/repo.js';
 import { toolPath } from '../config/tools.js';
 
 export const PUEUE_GROUP = 'ccp';
@@ -45,6 +46,7 @@ export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.Pr
     pueue: createPueueFromConfig(config),
     queues: { hostId: queues.hostId, hostQueue: queues.hostQueue, agentQueue: queues.agentQueue },
     repoPath: config.repoPath,
+    repo: await findRepo(config),
     worktreesDir: config.paths.worktrees,
     pueueGroup: PUEUE_GROUP,
   };

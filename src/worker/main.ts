@@ -1,14 +1,14 @@
 // The ccp worker process (`ccp up` starts it in the background): polls this host's task queues until SIGTERM.
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { writeFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
 import { loadConfig } from '../config/config.js';
+import { workerReadyFile, type WorkerInfo } from '../stack/worker-info.js';
 import { createAdaptersFromConfig } from './adapters.js';
 import { createCcpWorkers } from './workers.js';
 
 const config = loadConfig();
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
-const readyFile = path.join(config.paths.run, 'worker.ready');
+const readyFile = workerReadyFile(config);
 const deps = await createAdaptersFromConfig(config);
 await deps.pueue.ensureDaemon();
 const connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -20,7 +20,9 @@ const ccp = await createCcpWorkers({
   deps,
 });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => ccp.shutdown());
-writeFileSync(readyFile, `${process.pid}\n`);
+// What this worker serves: `ccp start` checks it before starting work this worker cannot do.
+const info: WorkerInfo = { pid: process.pid, repo: deps.repo, repoPath: config.repoPath, workers: config.workers };
+writeFileSync(readyFile, `${JSON.stringify(info)}\n`);
 try {
   await ccp.run();
 } finally {

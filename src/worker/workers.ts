@@ -3,7 +3,7 @@
 //  - host queue: this machine's worktrees, pushes and pueue mirror;
 //  - agent queue: agent sessions, at most one per tmux worker pane.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -34,10 +34,19 @@ export interface CcpWorkers {
   shutdown(): void;
 }
 
+/** Newest modification time of the compiled code the workflow bundle is made of. */
+function newestWorkflowSourceMs(): number {
+  let newest = 0;
+  for (const dir of ['workflows', 'shared', 'core'].map((d) => path.resolve(here, '..', d))) {
+    for (const name of readdirSync(dir)) if (name.endsWith('.js')) newest = Math.max(newest, statSync(path.join(dir, name)).mtimeMs);
+  }
+  return newest;
+}
+
+/** The prebuilt bundle when it is up to date; else the workflow sources (bundled at start: slower, never stale). */
 export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  return existsSync(WORKFLOW_BUNDLE_PATH)
-    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
-    : { workflowsPath: WORKFLOWS_PATH };
+  const fresh = existsSync(WORKFLOW_BUNDLE_PATH) && statSync(WORKFLOW_BUNDLE_PATH).mtimeMs >= newestWorkflowSourceMs();
+  return fresh ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } } : { workflowsPath: WORKFLOWS_PATH };
 }
 
 export async function createCcpWorkers(input: CcpWorkersInput): Promise<CcpWorkers> {

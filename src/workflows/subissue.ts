@@ -59,7 +59,7 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   await onHost.mirrorCreate({ label, title: sub.title });
   try {
     await report({ phase: 'worktree' });
-    const worktree = await onHost.prepareWorktree({ label, branch, startPoint: `origin/${input.baseBranch}` });
+    const worktree = await onHost.prepareWorktree({ repo, label, branch, startPoint: `origin/${input.baseBranch}` });
     await onHost.mirrorLog({ label, line: `worktree ready at ${worktree.path} on ${branch}` });
 
     await report({ phase: 'agent' });

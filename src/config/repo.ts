@@ -1,0 +1,20 @@
+// Which GitHub repository ccp works on: --repo / CCP_REPO, else the origin remote of the local clone.
+import { createGitAdapter } from '../adapters/git.js';
+import { parseRepo, repoFromRemoteUrl } from '../shared/ids.js';
+import type { RepoRef } from '../shared/types.js';
+import type { CcpConfig } from './config.js';
+
+/** The repository, or undefined when neither the configuration nor the clone's origin names one. */
+export async function findRepo(config: Pick<CcpConfig, 'repo' | 'repoPath'>): Promise<RepoRef | undefined> {
+  if (config.repo) return parseRepo(config.repo);
+  const url = await createGitAdapter().remoteUrl(config.repoPath).catch(() => undefined);
+  return url ? repoFromRemoteUrl(url) : undefined;
+}
+
+export async function resolveRepo(config: Pick<CcpConfig, 'repo' | 'repoPath'>): Promise<RepoRef> {
+  const repo = await findRepo(config);
+  if (!repo) {
+    throw new Error(`cannot tell the GitHub repository of ${config.repoPath}: pass --repo owner/name (or set CCP_REPO)`);
+  }
+  return repo;
+}
