@@ -18,7 +18,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const WORKFLOW_BUNDLE_PATH = path.resolve(here, '..', '..', 'workflow-bundle.js');
 export const WORKFLOWS_PATH = path.resolve(here, '..', 'workflows', 'index.js');
 
+export type CcpQueueRole = 'shared' | 'host' | 'agents';
+
 export interface CcpWorkersInput {
+  /** Which of this host's queues to poll (default all three): e.g. a machine without panes runs only 'shared'. */
+  roles?: CcpQueueRole[];
   connection: NativeConnection;
   namespace: string;
   sharedQueue: string;
@@ -51,28 +55,17 @@ export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workfl
 
 export async function createCcpWorkers(input: CcpWorkersInput): Promise<CcpWorkers> {
   const { connection, namespace, deps } = input;
-  const workers = await Promise.all([
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: input.sharedQueue,
-      ...workflowSource(),
-      activities: createSharedActivities(deps),
-    }),
-    Worker.create({
-      connection,
-      namespace,
-      taskQueue: deps.queues.hostQueue,
-      activities: createHostBoundActivities(deps),
-    }),
-    Worker.create({
-      connection,
-      namespace,
+  const roles = input.roles ?? ['shared', 'host', 'agents'];
+  const options: Record<CcpQueueRole, () => WorkerOptions> = {
+    shared: () => ({ taskQueue: input.sharedQueue, ...workflowSource(), activities: createSharedActivities(deps) }),
+    host: () => ({ taskQueue: deps.queues.hostQueue, activities: createHostBoundActivities(deps) }),
+    agents: () => ({
       taskQueue: deps.queues.agentQueue,
       activities: createAgentSessionActivities(deps),
       maxConcurrentActivityTaskExecutions: input.agentSlots,
     }),
-  ]);
+  };
+  const workers = await Promise.all(roles.map((role) => Worker.create({ connection, namespace, ...options[role]() })));
   return {
     workers,
     run: async () => {

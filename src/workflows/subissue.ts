@@ -51,7 +51,8 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   const agent = proxyActivities<AgentSessionActivities>({
     taskQueue: host.agentQueue,
     startToCloseTimeout: `${settings.agentTimeoutMinutes + 5} minutes`,
-    heartbeatTimeout: '2 minutes',
+    // The session heartbeats every 5 s: a dead worker is noticed within half a minute and the session retried.
+    heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '10s', maximumAttempts: settings.agentAttempts },
     priority: { priorityKey: PRIORITY_KEYS[sub.priority] },
   });

@@ -13,7 +13,7 @@ import { startOfflineServices, type OfflineServices } from '../../src/offline/se
 import type { RepoRef, RunSettings } from '../../src/shared/types.js';
 import { DEV_SERVER_EXTRA_ARGS } from '../../src/stack/temporal-server.js';
 import { createAdaptersFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../../src/worker/adapters.js';
-import { createCcpWorkers, type CcpWorkers } from '../../src/worker/workers.js';
+import { createCcpWorkers, type CcpQueueRole, type CcpWorkers } from '../../src/worker/workers.js';
 
 export interface Harness {
   dir: string;
@@ -26,10 +26,19 @@ export interface Harness {
   github: GitHubAdapter;
   repo: RepoRef;
   settings: RunSettings;
+  /** Starts polling the agent queue (with `deferAgentWorker`). */
+  startAgentWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startHarness(options: { workers?: number; taskQueue?: string } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  workers?: number;
+  taskQueue?: string;
+  /** Leave the agent queue unpolled until `startAgentWorker()` (to let work pile up in it). */
+  deferAgentWorker?: boolean;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync('/tmp/ccp-it-');
   const offline = await startOfflineServices(dir);
   const config = loadConfig(
@@ -63,17 +72,20 @@ export async function startHarness(options: { workers?: number; taskQueue?: stri
       extraArgs: DEV_SERVER_EXTRA_ARGS,
     },
   });
-  let workers: CcpWorkers | undefined;
-  let running: Promise<void> | undefined;
-  try {
-    workers = await createCcpWorkers({
+  const started: Array<{ workers: CcpWorkers; running: Promise<void> }> = [];
+  const startWorkers = async (roles: CcpQueueRole[]) => {
+    const workers = await createCcpWorkers({
+      roles,
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       sharedQueue: config.taskQueue,
       agentSlots: config.workers,
       deps,
     });
-    running = workers.run();
+    started.push({ workers, running: workers.run() });
+  };
+  try {
+    await startWorkers(options.deferAgentWorker ? ['shared', 'host'] : ['shared', 'host', 'agents']);
   } catch (err) {
     await env.teardown();
     throw err;
@@ -89,9 +101,10 @@ export async function startHarness(options: { workers?: number; taskQueue?: stri
     github: createGitHubAdapter({ token: offline.githubToken, baseUrl: offline.github.url, throttle: false }),
     repo: { owner, repo: name },
     settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' },
+    startAgentWorker: () => startWorkers(['agents']),
     stop: async () => {
-      workers?.shutdown();
-      await running?.catch(() => undefined);
+      for (const { workers } of started) workers.shutdown();
+      await Promise.all(started.map(({ running }) => running.catch(() => undefined)));
       await env.teardown();
       await tmux.killSession(config.tmux.session).catch(() => undefined);
       await deps.pueue.shutdown().catch(() => undefined);

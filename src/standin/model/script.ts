@@ -81,7 +81,7 @@ function analyzerReply(promptText: string): ScriptedReply {
 
 /**
  * Subissues from the body's task lines `- [ ] <title>` (2..5). Markers in a line: `{fail}` scripts the work session
- * to give up; `{after:N}` makes it depend on the N-th task line (1-based).
+ * to give up; `{after:N}` makes it depend on the N-th task line (1-based); `{priority:P}` sets its priority.
  */
 export function planSubissues(issue: IssueInput): PlannedSubissue[] {
   const lines = [...(issue.body ?? '').matchAll(/^\s*[-*] \[ \] (.+)$/gm)].map((m) => m[1].trim())
@@ -91,14 +91,15 @@ export function planSubissues(issue: IssueInput): PlannedSubissue[] {
   const keys: string[] = [];
   const subs = tasks.map((line, i): PlannedSubissue => {
     const fail = line.includes('{fail}');
-    const title = line.replace(/\{fail\}|\{after:\d+\}/g, '').replace(/\s+/g, ' ').trim() || `Task ${i + 1}`;
+    const title = line.replace(/\{fail\}|\{after:\d+\}|\{priority:\w+\}/g, '').replace(/\s+/g, ' ').trim() || `Task ${i + 1}`;
+    const priority = /\{priority:(critical|high|normal|low)\}/.exec(line)?.[1] as Priority | undefined;
     const key = uniqueKey(slug(title) || `task-${i + 1}`, keys);
     keys.push(key);
     return {
       key,
       title: title.length >= 3 ? title : `Task: ${title}`,
       estimatedHours: 2 + (i % 3),
-      priority: PRIORITY_CYCLE[i],
+      priority: priority ?? PRIORITY_CYCLE[i],
       description: [`Implement "${title}" for issue #${issue.number}.`, ...(fail ? [FAIL_MARKER] : [])].join('\n'),
       acceptanceCriteria: [`${title} is implemented and committed`],
       technicalContext: `Planned from issue #${issue.number}: ${issue.title}`,
