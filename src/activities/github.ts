@@ -3,6 +3,8 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { GitHubError, type GitHubAdapter } from '../adapters/github.js';
 import {
   parentSummaryComment,
+  progressMarker,
+  type ProgressStage,
   pullRequestBody,
   pullRequestTitle,
   renderSubissueBody,
@@ -106,16 +108,19 @@ export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
       }
     },
 
-    /** Summary comment, then close (skipped when a previous attempt already closed it). */
+    /** The parent's progress comment, created once and updated in place (idempotent under retries). */
+    async reportProgress(input: { repo: RepoRef; parentNumber: number; rows: SummaryRow[]; stage: ProgressStage }): Promise<void> {
+      const body = parentSummaryComment(input.parentNumber, input.rows, input.stage);
+      await github.upsertComment(input.repo, input.parentNumber, progressMarker(input.parentNumber), body);
+    },
+
+    /** Final summary in the progress comment, then close (skipped when a previous attempt already closed it). */
     async closeParentIssue(input: { repo: RepoRef; parentNumber: number; rows: SummaryRow[] }): Promise<void> {
       const issue = await github.getIssue(input.repo, input.parentNumber);
       if (issue.state === 'closed') return;
-      await github.createComment(input.repo, input.parentNumber, parentSummaryComment(input.parentNumber, input.rows, true));
+      const body = parentSummaryComment(input.parentNumber, input.rows, 'closing');
+      await github.upsertComment(input.repo, input.parentNumber, progressMarker(input.parentNumber), body);
       await github.closeIssue(input.repo, input.parentNumber, 'completed');
-    },
-
-    async reportUnfinishedParent(input: { repo: RepoRef; parentNumber: number; rows: SummaryRow[] }): Promise<void> {
-      await github.createComment(input.repo, input.parentNumber, parentSummaryComment(input.parentNumber, input.rows, false));
     },
   };
 }

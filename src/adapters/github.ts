@@ -33,6 +33,8 @@ export interface GitHubAdapter {
   getPullRequest(repo: RepoRef, pullNumber: number): Promise<PullRequestRef>;
   mergePullRequest(repo: RepoRef, pullNumber: number): Promise<void>;
   createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void>;
+  /** One comment per `marker` (a hidden HTML comment inside `body`): updated in place, created only if missing. */
+  upsertComment(repo: RepoRef, issueNumber: number, marker: string, body: string): Promise<void>;
   closeIssue(repo: RepoRef, issueNumber: number, reason: 'completed' | 'not_planned'): Promise<void>;
   ensureLabel(repo: RepoRef, name: string, color: string, description: string): Promise<void>;
   getDefaultBranch(repo: RepoRef): Promise<string>;
@@ -256,6 +258,14 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
     createComment: (repo, issueNumber, body) =>
       call(`comment on #${issueNumber}`, repo, async () => {
         await octokit.rest.issues.createComment({ ...at(repo), issue_number: issueNumber, body });
+      }),
+
+    upsertComment: (repo, issueNumber, marker, body) =>
+      call(`update the ccp comment on #${issueNumber}`, repo, async () => {
+        const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...at(repo), issue_number: issueNumber, per_page: 100 });
+        const mine = comments.find((c) => c.body?.includes(marker));
+        if (!mine) await octokit.rest.issues.createComment({ ...at(repo), issue_number: issueNumber, body });
+        else if (mine.body !== body) await octokit.rest.issues.updateComment({ ...at(repo), comment_id: mine.id, body });
       }),
 
     closeIssue: (repo, issueNumber, reason) =>

@@ -66,11 +66,22 @@ export interface SummaryRow {
   outcome: string;
 }
 
-export function parentSummaryComment(parentNumber: number, rows: SummaryRow[], closing: boolean): string {
-  const header = closing
-    ? `All ${rows.length} subissues of #${parentNumber} are merged: closing this issue.`
-    : `Not every subissue of #${parentNumber} finished: this issue stays open.`;
+/** The parent's one progress comment: kept up to date while work runs, then turned into the final summary. */
+export function progressMarker(parentNumber: number): string {
+  return `<!-- ccp:progress parent=${parentNumber} -->`;
+}
+
+export type ProgressStage = 'running' | 'closing' | 'unfinished';
+
+export function parentSummaryComment(parentNumber: number, rows: SummaryRow[], stage: ProgressStage): string {
+  const merged = rows.filter((r) => r.outcome === 'merged').length;
+  const header = {
+    running: `ccp is working on #${parentNumber}: ${merged} of ${rows.length} subissues merged so far.`,
+    closing: `All ${rows.length} subissues of #${parentNumber} are merged: closing this issue.`,
+    unfinished: `Not every subissue of #${parentNumber} finished: this issue stays open.`,
+  }[stage];
   return [
+    progressMarker(parentNumber),
     header,
     '',
     '| Subissue | Pull request | Outcome |',

@@ -112,7 +112,7 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
   status.error = `${failedOnes.length} of ${status.subissues.length} subissues did not finish: ${failedOnes
     .map((s) => `#${s.number} ${s.phase}${s.error ? ` (${s.error.split('\n')[0]})` : ''}`)
     .join('; ')}`;
-  await github.reportUnfinishedParent({ repo, parentNumber: input.issueNumber, rows });
+  await github.reportProgress({ repo, parentNumber: input.issueNumber, rows, stage: 'unfinished' });
   throw ApplicationFailure.nonRetryable(status.error, 'SubissuesFailed');
 }
 
@@ -130,9 +130,17 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
     tracker.dirty = true;
   };
 
+  let reported = '';
   while (!allTerminal(status.subissues)) {
     await condition(() => tracker.dirty);
     tracker.dirty = false;
+    // Keep the parent's progress comment in step with what changed (PRs opened, merged, failures).
+    const rows = status.subissues.map(summaryRow);
+    const signature = JSON.stringify(rows);
+    if (signature !== reported && status.subissues.some((s) => s.pr || s.phase === 'failed')) {
+      reported = signature;
+      await github.reportProgress({ repo: input.repo, parentNumber: input.issueNumber, rows, stage: 'running' });
+    }
     const decision = decideStarts(status.subissues, status.paused);
     for (const { sub, because } of decision.block) settle(sub, 'blocked', because);
     for (const sub of decision.start) {

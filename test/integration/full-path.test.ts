@@ -30,8 +30,12 @@ test('one issue with two subissues runs to PRs, merges and a closed parent', asy
   expect(parent.state).toBe('closed');
   const linked = h.offline.github.subIssues(h.repo.owner, h.repo.repo, issueNumber);
   expect(linked.map((i) => i.number).sort()).toEqual(status.subissues.map((s) => s.number).sort());
-  const summary = h.offline.github.comments(h.repo.owner, h.repo.repo, issueNumber).map((c) => c.body).join('\n');
-  expect(summary).toContain('are merged: closing this issue');
+  // One progress comment, updated in place through the run, ends as the closing summary.
+  const comments = h.offline.github.comments(h.repo.owner, h.repo.repo, issueNumber);
+  expect(comments).toHaveLength(1);
+  expect(comments[0].body).toContain('<!-- ccp:progress parent=');
+  expect(comments[0].body).toContain('are merged: closing this issue');
+  for (const sub of status.subissues) expect(comments[0].body).toMatch(new RegExp(`#${sub.number} .*\\| #${sub.pr!.number} \\| merged`));
 
   for (const sub of status.subissues) {
     expect(sub.phase).toBe('merged');
