@@ -37,8 +37,24 @@ async function linkUnderParent(github: GitHubAdapter, repo: RepoRef, parentNumbe
   }
 }
 
+/** GitHub refusals that asking again cannot fix fail the activity for good, with GitHub's reason. */
+function stopOnPermanentFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await fn(...args);
+      } catch (err) {
+        if (err instanceof GitHubError && err.permanent) throw ApplicationFailure.nonRetryable(err.message, 'GitHubRefused');
+        throw err;
+      }
+    };
+  }
+  return wrapped as T;
+}
+
 export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
-  return {
+  return stopOnPermanentFailures({
     async fetchIssue(input: { repo: RepoRef; issueNumber: number }): Promise<FetchedIssue> {
       const [issue, defaultBranch] = await Promise.all([
         github.getIssue(input.repo, input.issueNumber),
@@ -122,7 +138,7 @@ export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
       await github.upsertComment(input.repo, input.parentNumber, progressMarker(input.parentNumber), body);
       await github.closeIssue(input.repo, input.parentNumber, 'completed');
     },
-  };
+  });
 }
 
 export type GitHubActivities = ReturnType<typeof createGitHubActivities>;

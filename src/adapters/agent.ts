@@ -13,6 +13,16 @@ export interface ApprovalRecord {
   subject: string;
   decision: 'allow' | 'deny';
   reason: string;
+  /** The tool asked for ("Bash", "Write", …), when known. */
+  tool?: string;
+  /** The policy rule that decided ("Bash(git push:*)"), when one did. */
+  rule?: string;
+}
+
+/** One line of the approval audit log (JSON Lines, append-only). */
+export interface ApprovalRecordLine extends ApprovalRecord {
+  /** The tmux pane the session ran in. */
+  pane: string;
 }
 
 export interface AgentProgress {
@@ -41,6 +51,9 @@ export interface AgentSessionResult {
   approvals: ApprovalRecord[];
   /** The last screen, for failure reports. */
   lastScreen: string;
+  /** The session was already running (or had ended) in a pane labelled for it, left by a worker process that died:
+   * ccp took it over instead of starting the agent again. `approvals` then holds only the decisions made since. */
+  reattached: boolean;
 }
 
 export interface AskRequest {
@@ -77,4 +90,9 @@ export interface ClaudeCodeOptions {
   /** Where wrapper scripts, hook event files, exit codes and pane logs go. */
   runDir: string;
   pollIntervalMs?: number;
+  /** JSON policy `{ "allow": [rules], "deny": [rules], "unmatched": "allow" | "deny" }` in Claude Code's permission
+   * rule syntax, merged on top of the default deny rules; read (and checked) when the adapter is created. */
+  policyFile?: string;
+  /** Append-only audit log: one JSON line (ApprovalRecordLine) per dialog decision, secrets redacted. */
+  auditLog?: string;
 }

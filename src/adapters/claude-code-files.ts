@@ -4,6 +4,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { EventPosition } from '../core/session-events.js';
 import { shellQuote } from '../core/shell.js';
 
 /** Environment every agent session gets: no alternate screen (classic, capturable layout), no network extras. */
@@ -26,6 +27,8 @@ export interface SessionFiles {
   settings: string;
   events: string;
   exit: string;
+  /** The wrapper's pid, which is the pane's pid: tells a re-attaching watcher the pane still runs this session. */
+  pid: string;
   paneLog: string;
 }
 
@@ -33,7 +36,7 @@ export function sessionFiles(runDir: string, label: string): SessionFiles {
   const file = (suffix: string): string => path.join(runDir, `${label}.${suffix}`);
   return {
     wrapper: file('sh'), envFile: file('env'), promptFile: file('prompt.txt'), settings: file('settings.json'),
-    events: file('events.jsonl'), exit: file('exit'), paneLog: file('pane.log'),
+    events: file('events.jsonl'), exit: file('exit'), pid: file('pid'), paneLog: file('pane.log'),
   };
 }
 
@@ -46,11 +49,12 @@ export interface WriteSessionInput {
   env: Record<string, string>;
 }
 
-/** Writes all files of one session; clears the events and exit files of an earlier attempt with the same label. */
+/** Writes all files of one session; clears the events, exit and pid files of an earlier attempt with the label. */
 export async function writeSessionFiles(input: WriteSessionInput): Promise<void> {
   const { files } = input;
   await mkdir(path.dirname(files.wrapper), { recursive: true, mode: 0o700 });
   await rm(files.exit, { force: true });
+  await rm(files.pid, { force: true });
   await writeFile(files.events, '', { mode: 0o600 });
   const envLines = Object.entries(input.env).map(([name, value]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name "${name}"`);
@@ -77,6 +81,8 @@ function wrapperScript({ files, worktree, argv }: WriteSessionInput): string {
   return [
     '#!/bin/sh',
     '# ccp agent wrapper: environment from a 0600 file, prompt from a file, exit code recorded for the watcher.',
+    // Run with exec from the pane, so $$ is the pane's pid.
+    `echo $$ > ${shellQuote(files.pid)}`,
     // The secrets file lives only until the agent has its environment: nothing secret stays on disk after start.
     `set -a; . ${shellQuote(files.envFile)}; set +a; rm -f ${shellQuote(files.envFile)}`,
     // Started from a Claude Code session (or tmux inside tmux), these would change the agent's behaviour.
@@ -108,24 +114,33 @@ export interface HookEvent {
 
 /** Hook events appended since `offset` (bytes); returns the events and the new offset (complete lines only). */
 export async function readHookEvents(eventsFile: string, offset: number): Promise<{ events: HookEvent[]; offset: number }> {
-  let buffer: Buffer;
-  try {
-    buffer = await readFile(eventsFile);
-  } catch {
-    return { events: [], offset };
-  }
+  const buffer = await readFile(eventsFile).catch(() => Buffer.alloc(0));
   const end = buffer.lastIndexOf(0x0a) + 1;
   if (end <= offset) return { events: [], offset };
-  const events: HookEvent[] = [];
-  for (const line of buffer.subarray(offset, end).toString('utf8').split('\n')) {
-    if (line.trim() === '') continue;
+  return { events: parseEventLines(buffer, offset, end).map((e) => e.event), offset: end };
+}
+
+/** Every complete event of the file with its line's byte offsets. */
+export async function readHookEventPositions(eventsFile: string): Promise<EventPosition[]> {
+  const buffer = await readFile(eventsFile).catch(() => Buffer.alloc(0));
+  return parseEventLines(buffer, 0, buffer.lastIndexOf(0x0a) + 1)
+    .map(({ event, start, end }) => ({ name: event.hook_event_name, start, end }));
+}
+
+function parseEventLines(buffer: Buffer, from: number, to: number): Array<{ event: HookEvent; start: number; end: number }> {
+  const out: Array<{ event: HookEvent; start: number; end: number }> = [];
+  for (let start = from; start < to;) {
+    const end = buffer.indexOf(0x0a, start) + 1;
+    if (end === 0) break;
+    const line = buffer.subarray(start, end).toString('utf8');
     try {
-      events.push(JSON.parse(line) as HookEvent);
+      if (line.trim() !== '') out.push({ event: JSON.parse(line) as HookEvent, start, end });
     } catch {
       // a foreign line: ignore it rather than stop the watcher
     }
+    start = end;
   }
-  return { events, offset: end };
+  return out;
 }
 
 // Claude Code rewrites ~/.claude.json too; ccp's own updates are at least serialized within this process.

@@ -51,15 +51,22 @@ export interface GitHubAdapterOptions {
 
 /** A failed GitHub call, with a message that says what to do. `status`: GitHub's HTTP status (absent: no answer, or a check of ccp's own). */
 export class GitHubError extends Error {
+  /** Asking again will not help (bad token, missing issue, refused input): callers should stop retrying. */
+  readonly permanent: boolean;
+
   constructor(
     message: string,
     readonly status: number | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; permanent?: boolean },
   ) {
     super(message, options);
     this.name = 'GitHubError';
+    // Rate limits (403/429 with retry hints) are waited out by the throttling plugin before they get here.
+    this.permanent = options?.permanent ?? (status !== undefined && PERMANENT_STATUSES.has(status));
   }
 }
+
+const PERMANENT_STATUSES = new Set([400, 401, 403, 404, 410, 422]);
 
 const DEFAULT_BASE_URL = 'https://api.github.com';
 // Rate limits: retry twice after GitHub's retry-after / reset time, then give up and let the caller's retry policy act.
@@ -180,7 +187,7 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
       call(`read issue #${issueNumber}`, repo, async () => {
         const { data } = await octokit.rest.issues.get({ ...at(repo), issue_number: issueNumber });
         if (data.pull_request) {
-          throw new GitHubError(`#${issueNumber} in ${repo.owner}/${repo.repo} is a pull request, not an issue: pass an issue number`, undefined);
+          throw new GitHubError(`#${issueNumber} in ${repo.owner}/${repo.repo} is a pull request, not an issue: pass an issue number`, undefined, { permanent: true });
         }
         return toIssue(data);
       }),

@@ -26,11 +26,17 @@ export class PaneClaimAborted extends Error {
   }
 }
 
+export interface ClaimedPane {
+  id: string;
+  /** The pane already carried this label: a worker process that died left it, maybe with the session running. */
+  wasLabelled: boolean;
+}
+
 /**
  * Takes a free worker pane and marks it with the label; waits while none is free. A pane still marked with this
- * same label (left by a crashed earlier attempt) counts as free.
+ * same label (left by a crashed earlier attempt) is taken first, so its session can be re-attached.
  */
-export async function claimPane({ tmux, session, label, signal, onWait }: ClaimInput): Promise<string> {
+export async function claimPane({ tmux, session, label, signal, onWait }: ClaimInput): Promise<ClaimedPane> {
   const key = poolKey(tmux, session);
   let held = claimed.get(key);
   if (!held) claimed.set(key, (held = new Set()));
@@ -43,7 +49,7 @@ export async function claimPane({ tmux, session, label, signal, onWait }: ClaimI
       throw new Error(`tmux session "${session}" has no worker panes`);
     }
     // No await between the check and the add: two sessions of this process cannot take the same pane.
-    const pane = workers.find((p) => p.task === '') ?? workers.find((p) => p.task === label);
+    const pane = workers.find((p) => p.task === label) ?? workers.find((p) => p.task === '');
     if (pane) {
       held.add(pane.id);
       try {
@@ -52,7 +58,7 @@ export async function claimPane({ tmux, session, label, signal, onWait }: ClaimI
         held.delete(pane.id);
         throw err;
       }
-      return pane.id;
+      return { id: pane.id, wasLabelled: pane.task === label };
     }
     if (!waited) onWait?.();
     waited = true;

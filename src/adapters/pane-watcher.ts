@@ -5,7 +5,7 @@ import type { AgentProgress, ApprovalRecord } from './agent.js';
 import { readExitCode, readHookEvents, type HookEvent, type SessionFiles } from './claude-code-files.js';
 import { sleep } from './pane-pool.js';
 import type { TmuxAdapter } from './tmux.js';
-import { decide, type ApprovalPolicy } from '../core/approval-policy.js';
+import { decide, toolRequest, type ApprovalPolicy, type PathContext, type ToolRequest } from '../core/approval-policy.js';
 import { arrowsTo, detectDialog, keysToChoose, noOption, sameDialog, yesOption, type Dialog } from '../core/dialogs.js';
 
 // Ink may apply two keys that arrive in one read to a stale selection: pace them.
@@ -26,6 +26,16 @@ export interface WatchInput {
   pollIntervalMs: number;
   signal?: AbortSignal;
   policy?: ApprovalPolicy;
+  /** Working directory and home the agent resolves paths against, for path rules. */
+  paths?: PathContext;
+  /** Where to start reading hook events: 0 for a new session, later when re-attaching. */
+  eventsOffset?: number;
+  /** Taking over a session another (dead) watcher ran: the dialog on screen may already be answered. */
+  reattached?: boolean;
+  /** Applied to every text of an approval record (secrets out of results and logs). */
+  redact?: (text: string) => string;
+  /** Called with each decision before it is carried out (the audit log); a failure stops the watcher. */
+  onApproval?: (record: ApprovalRecord) => Promise<void>;
   onProgress?: (progress: AgentProgress) => void;
 }
 
@@ -42,10 +52,15 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
   const progress = (phase: AgentProgress['phase']): void =>
     input.onProgress?.({ phase, paneId, approvals: approvals.length });
   const deadline = Date.now() + input.timeoutMs;
-  let eventsOffset = 0;
+  let eventsOffset = input.eventsOffset ?? 0;
   let previous: Dialog | undefined;
   let answered: { dialog: Dialog; at: number } | undefined;
   let lastScreen = '';
+  if (input.reattached) {
+    // The dead watcher may have answered this dialog just before it died: wait to see that it stays.
+    const onScreen = detectDialog(await capture(input));
+    if (onScreen) answered = { dialog: onScreen, at: Date.now() };
+  }
   // The exact tool input behind the prompt on screen (the screen wraps and shortens commands and paths).
   let permission: HookEvent | undefined;
 
@@ -73,8 +88,7 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
     const repeat = answered && sameDialog(dialog, answered.dialog) && Date.now() - answered.at < REANSWER_AFTER_MS;
     if (dialog && sameDialog(dialog, previous) && !repeat) {
       progress('approving');
-      const exact = dialog.kind === 'tool' ? exactSubject(permission) : undefined;
-      approvals.push(await answer(input, exact ? { ...dialog, subject: exact } : dialog));
+      approvals.push(await answer(input, dialog, dialog.kind === 'tool' ? hookRequest(permission) : undefined));
       if (dialog.kind === 'tool') permission = undefined;
       answered = { dialog, at: Date.now() };
       previous = undefined;
@@ -86,16 +100,28 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
   }
 }
 
-function exactSubject(event: HookEvent | undefined): string | undefined {
-  const toolInput = (event?.tool_input ?? {}) as Record<string, unknown>;
-  const subject = toolInput.command ?? toolInput.file_path ?? toolInput.url;
+function hookRequest(event: HookEvent | undefined): ToolRequest | undefined {
+  if (typeof event?.tool_name !== 'string') return undefined;
+  const toolInput = event.tool_input;
+  return { tool: event.tool_name, input: typeof toolInput === 'object' && toolInput !== null
+    ? toolInput as Record<string, unknown> : {} };
+}
+
+function subjectOf(request: ToolRequest | undefined): string | undefined {
+  const { command, file_path: file, notebook_path: notebook, path, url } = request?.input ?? {};
+  const subject = command ?? file ?? notebook ?? path ?? url;
   return typeof subject === 'string' ? subject : undefined;
 }
 
-async function answer(input: WatchInput, dialog: Dialog): Promise<ApprovalRecord> {
-  const { decision, reason } = decide(dialog, input.policy);
+async function answer(input: WatchInput, dialog: Dialog, hook: ToolRequest | undefined): Promise<ApprovalRecord> {
+  // The hook's exact tool input when it fits the dialog: the screen wraps and shortens commands and paths.
+  const request = dialog.kind === 'tool' ? toolRequest(dialog, hook) : undefined;
+  const { decision, reason, rule, tool } = decide(dialog, input.policy, { request, paths: input.paths });
+  const redact = input.redact ?? ((text: string) => text);
   const record: ApprovalRecord = { at: new Date().toISOString(), label: input.label, dialog: dialog.kind,
-    title: dialog.title, subject: dialog.subject, decision, reason };
+    title: redact(dialog.title), subject: redact(subjectOf(request) ?? dialog.subject), decision,
+    reason: redact(reason), ...(tool ? { tool } : {}), ...(rule ? { rule: redact(rule) } : {}) };
+  await input.onApproval?.(record);
   if (decision === 'allow') {
     const yes = yesOption(dialog);
     await pressKeys(input, (yes && keysToChoose(dialog, yes.text)) ?? ['Escape']);
@@ -107,7 +133,7 @@ async function answer(input: WatchInput, dialog: Dialog): Promise<ApprovalRecord
     // end the turn silently).
     await pressKeys(input, [...arrowsTo(dialog, no), 'Tab']);
     await sleep(KEY_GAP_MS * 2);
-    await input.tmux.sendText(input.paneId, reason);
+    await input.tmux.sendText(input.paneId, record.reason);
     await sleep(KEY_GAP_MS * 2);
     await pressKeys(input, ['Enter']);
   } else {

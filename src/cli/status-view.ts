@@ -63,6 +63,7 @@ export function renderStatus(parents: ParentStatus[], now: Date = new Date(), wo
     if (parent.subissues.length > 0) lines.push(`  ${progressBar(merged, parent.subissues.length)}`);
     lines.push(...parent.subissues.map((sub) => subissueLine(sub, workers)));
     if (parent.error) lines.push(`  error: ${parent.error}`);
+    if (parent.note) lines.push(`  note: ${parent.note}`);
   }
   return lines.join('\n');
 }

@@ -47,6 +47,8 @@ export interface ParentStatus {
   paused: boolean;
   subissues: SubissueStatus[];
   error?: string;
+  /** Why nothing was done, when nothing was (e.g. the issue was already closed). */
+  note?: string;
 }
 
 /** Progress a subissue workflow reports to its parent (so the parent's status query is the whole truth). */

@@ -78,6 +78,11 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
 
   const issue = await github.fetchIssue({ repo, issueNumber: input.issueNumber });
   status.title = issue.title;
+  if (issue.state === 'closed') {
+    status.phase = 'closed';
+    status.note = `#${issue.number} is already closed: nothing to do (reopen it to have ccp work on it)`;
+    return outcome(status, 'closed');
+  }
   const baseBranch = settings.baseBranch || issue.defaultBranch;
   if (stopReason) return stopped(status);
 

@@ -123,3 +123,26 @@ test('a subissue whose agent fails is visible as failed in workflow, pueue mirro
   // The failing session's pane log exists for the user to read.
   expect(readFileSync(path.join(h.config.paths.run, 'agents', `${subissueLabel(failed!.number)}.pane.log`)).length).toBeGreaterThan(0);
 });
+
+test('an already closed issue is left alone, and a missing one fails at once with GitHub\'s reason', async () => {
+  const closed = h.offline.github.seedIssue(h.repo.owner, h.repo.repo, { title: 'Closed before start', body: '- [ ] a\n- [ ] b\n' });
+  await h.github.closeIssue(h.repo, closed.number, 'not_planned');
+  const [started] = await startParents(h.env.client, h.config.taskQueue, h.repo, [closed.number], h.settings);
+  const skipped = await driveToEnd(h, started.workflowId);
+  expect(skipped.workflowStatus).toBe('COMPLETED');
+  expect(skipped.status.phase).toBe('closed');
+  expect(skipped.status.note).toContain('already closed: nothing to do');
+  expect(h.offline.github.subIssues(h.repo.owner, h.repo.repo, closed.number)).toHaveLength(0);
+
+  const [missing] = await startParents(h.env.client, h.config.taskQueue, h.repo, [9999], h.settings);
+  const handle = h.env.client.workflow.getHandle(missing.workflowId);
+  await expect(handle.result()).rejects.toThrow();
+  // One attempt, failed for good with GitHub's reason: not retried for minutes.
+  const { events } = await handle.fetchHistory();
+  const failures = (events ?? []).flatMap((e) => (e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes.failure] : []));
+  expect(failures).toHaveLength(1);
+  expect(failures[0]?.applicationFailureInfo).toMatchObject({ type: 'GitHubRefused', nonRetryable: true });
+  expect(failures[0]?.message).toMatch(/#9999|not found/i);
+  const started9999 = (events ?? []).filter((e) => e.activityTaskStartedEventAttributes);
+  expect(started9999.map((e) => e.activityTaskStartedEventAttributes?.attempt)).toEqual([1]);
+});
