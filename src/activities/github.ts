@@ -14,6 +14,7 @@ import {
   type SummaryRow,
 } from '../core/templates.js';
 import { dependencyOrder } from '../core/plan.js';
+import { subissueBranch } from '../shared/ids.js';
 import type { CreatedSubissue, IssueSummary, Plan, PullRequestRef, RepoRef } from '../shared/types.js';
 
 export interface FetchedIssue extends IssueSummary {
@@ -53,6 +54,12 @@ function stopOnPermanentFailures<T extends Record<string, (...args: never[]) => 
   return wrapped as T;
 }
 
+/** The merged PR of a subissue an earlier run finished (its branch is subissue/<n>), if any. */
+async function mergedPullRequestOf(github: GitHubAdapter, repo: RepoRef, subNumber: number) {
+  const pr = await github.findPullRequestByHead(repo, subissueBranch(subNumber));
+  return pr?.merged ? { number: pr.number, url: pr.url } : undefined;
+}
+
 export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
   return stopOnPermanentFailures({
     async fetchIssue(input: { repo: RepoRef; issueNumber: number }): Promise<FetchedIssue> {
@@ -83,7 +90,8 @@ export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
           }));
         await linkUnderParent(github, repo, parent.number, issue);
         numbersByKey.set(sub.key, issue.number);
-        created.push({ ...sub, number: issue.number, id: issue.id, url: issue.url });
+        const mergedPr = existing?.state === 'closed' ? await mergedPullRequestOf(github, repo, issue.number) : undefined;
+        created.push({ ...sub, number: issue.number, id: issue.id, url: issue.url, ...(mergedPr ? { mergedPr } : {}) });
         Context.current().heartbeat(issue.number);
       }
       return created;

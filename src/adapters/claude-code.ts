@@ -1,14 +1,21 @@
 // Claude Code as ccp's agent: print mode for the analyzer (`ask`), and visible interactive sessions in tmux worker
 // panes (`runSession`) whose dialogs ccp answers by policy. See pane-watcher.ts for the session loop and
 // claude-code-files.ts for what the pane runs.
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { execa } from 'execa';
 import type { AgentAdapter, AgentSessionRequest, AgentSessionResult, AskRequest, ClaudeCodeOptions } from './agent.js';
-import { AGENT_BASE_ENV, seedClaudeHome, sessionFiles, writeSessionFiles } from './claude-code-files.js';
-import { claimPane, PaneClaimAborted, releasePane } from './pane-pool.js';
-import { shellQuote } from '../core/shell.js';
+import { appendApproval, loadPolicyFile } from './approval-files.js';
+import { AGENT_BASE_ENV, readExitCode, readHookEventPositions, seedClaudeHome, sessionFiles, writeSessionFiles,
+  type SessionFiles } from './claude-code-files.js';
+import { claimPane, PaneClaimAborted, releasePane, type ClaimedPane } from './pane-pool.js';
 import { watchSession } from './pane-watcher.js';
+import type { TmuxAdapter } from './tmux.js';
 import { claudeCodeBinary } from '../config/tools.js';
+import { DEFAULT_APPROVAL_POLICY } from '../core/approval-policy.js';
 import { redactSecrets } from '../core/env-scrub.js';
+import { resumeOffset } from '../core/session-events.js';
+import { shellQuote } from '../core/shell.js';
 
 const DEFAULT_POLL_MS = 300;
 const LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -30,6 +37,9 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
     ...(options.home ? { HOME: options.home } : {}),
   };
   const apiKey = options.env?.ANTHROPIC_API_KEY;
+  // Read once: a bad policy file stops the worker at start, not each session.
+  const policy = options.policyFile ? loadPolicyFile(options.policyFile) : DEFAULT_APPROVAL_POLICY;
+  const redactRecord = (text: string): string => redactSecrets(text, { ...process.env, ...(options.env ?? {}) });
 
   /** Nothing from the agent's environment may reach an error message (they end up in logs and on GitHub). */
   const redact = (text: string): string => {
@@ -78,39 +88,43 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
 
     async runSession(request: AgentSessionRequest): Promise<AgentSessionResult> {
       if (!LABEL_PATTERN.test(request.label)) throw new AgentError(`invalid session label "${request.label}"`);
-      const { tmux, session } = options;
+      const { tmux, session, auditLog } = options;
       request.onProgress?.({ phase: 'claiming-pane', approvals: 0 });
-      let paneId: string;
+      let claimed: ClaimedPane;
       try {
-        paneId = await claimPane({ tmux, session, label: request.label, signal: request.signal });
+        claimed = await claimPane({ tmux, session, label: request.label, signal: request.signal });
       } catch (err) {
         if (err instanceof PaneClaimAborted) {
-          return { paneId: '', exitCode: null, endedBy: 'cancelled', approvals: [], lastScreen: '' };
+          return { paneId: '', exitCode: null, endedBy: 'cancelled', approvals: [], lastScreen: '', reattached: false };
         }
         throw err;
       }
+      const paneId = claimed.id;
       const files = sessionFiles(options.runDir, request.label);
       try {
-        request.onProgress?.({ phase: 'starting', paneId, approvals: 0 });
-        await seed(request.worktree);
-        await writeSessionFiles({
-          files, worktree: request.worktree, prompt: request.prompt, env: agentEnv,
-          argv: [command, ...(options.extraArgs ?? []), '--permission-mode', permissionMode,
-            '--settings', files.settings],
-        });
-        await tmux.setPaneTitle(paneId, `${request.label}: running`);
-        // pipe-pane needs a live pane (the last session's is dead) and survives respawn-pane: a placeholder first,
-        // so the log has the agent's output from its first byte.
-        await tmux.respawnPane(paneId, `printf '%s\\n' ${shellQuote(`[ccp] ${request.label}: starting`)}; exec sleep 60`,
-          request.worktree);
-        await tmux.pipePaneTo(paneId, files.paneLog);
-        await tmux.respawnPane(paneId, `sh ${shellQuote(files.wrapper)}`, request.worktree);
+        // A worker process that died left this pane labelled: take its session over rather than start the agent
+        // again (which would redo its work and its side effects).
+        const earlier = claimed.wasLabelled ? await earlierSession(tmux, session, paneId, files) : undefined;
+        if (earlier?.ended) {
+          request.onProgress?.({ phase: 'done', paneId, approvals: 0 });
+          return { paneId, exitCode: earlier.exitCode, endedBy: 'exit', approvals: [], reattached: true,
+            lastScreen: await tmux.capturePane(paneId).catch(() => '') };
+        }
+        if (earlier) {
+          await tmux.setPaneTitle(paneId, `${request.label}: running (re-attached)`);
+        } else {
+          await startSession(request, paneId, files);
+        }
         const result = await watchSession({
           tmux, session, paneId, label: request.label, files, timeoutMs: request.timeoutMs, pollIntervalMs,
-          signal: request.signal, onProgress: request.onProgress,
+          signal: request.signal, onProgress: request.onProgress, policy, redact: redactRecord,
+          paths: { cwd: request.worktree, home: options.home ?? homedir() },
+          reattached: Boolean(earlier),
+          eventsOffset: earlier ? resumeOffset(await readHookEventPositions(files.events)) : 0,
+          onApproval: auditLog ? (record) => appendApproval(auditLog, { ...record, pane: paneId }) : undefined,
         });
         request.onProgress?.({ phase: 'done', paneId, approvals: result.approvals.length });
-        return { paneId, ...result };
+        return { paneId, ...result, reattached: Boolean(earlier) };
       } finally {
         // The last screen stays visible (remain-on-exit) until the pane's next session.
         await tmux.setPaneTitle(paneId, `idle (last: ${request.label})`).catch(() => undefined);
@@ -118,4 +132,36 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
       }
     },
   };
+
+  async function startSession(request: AgentSessionRequest, paneId: string, files: SessionFiles): Promise<void> {
+    const { tmux } = options;
+    request.onProgress?.({ phase: 'starting', paneId, approvals: 0 });
+    await seed(request.worktree);
+    await writeSessionFiles({
+      files, worktree: request.worktree, prompt: request.prompt, env: agentEnv,
+      argv: [command, ...(options.extraArgs ?? []), '--permission-mode', permissionMode, '--settings', files.settings],
+    });
+    await tmux.setPaneTitle(paneId, `${request.label}: running`);
+    // pipe-pane needs a live pane (the last session's is dead) and survives respawn-pane: a placeholder first,
+    // so the log has the agent's output from its first byte.
+    await tmux.respawnPane(paneId, `printf '%s\\n' ${shellQuote(`[ccp] ${request.label}: starting`)}; exec sleep 60`,
+      request.worktree);
+    await tmux.pipePaneTo(paneId, files.paneLog);
+    // exec: the wrapper's pid is the pane's, which is how a re-attaching watcher recognizes its session.
+    await tmux.respawnPane(paneId, `exec sh ${shellQuote(files.wrapper)}`, request.worktree);
+  }
+}
+
+/**
+ * The session a dead worker process left in its pane: still running, or ended (with the exit code its wrapper
+ * recorded, if any). Undefined when the pane does not run this session's wrapper (the worker died before starting it).
+ */
+async function earlierSession(tmux: TmuxAdapter, session: string, paneId: string, files: SessionFiles)
+  : Promise<{ ended: false } | { ended: true; exitCode: number | null } | undefined> {
+  const pane = (await tmux.listPanes(session)).find((p) => p.id === paneId);
+  const pid = Number((await readFile(files.pid, 'utf8').catch(() => '')).trim());
+  if (!pane || !pid || pane.pid !== pid) return undefined;
+  const exitCode = await readExitCode(files.exit);
+  if (exitCode !== undefined || pane.dead) return { ended: true, exitCode: exitCode ?? null };
+  return { ended: false };
 }

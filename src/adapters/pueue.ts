@@ -35,9 +35,10 @@ export interface PueueAdapter {
 
   /**
    * Mirror: ensures a stashed task labelled `label` exists (idempotent), whose command waits for ccp to report
-   * the real outcome, printing the subissue's event log meanwhile (so `pueue follow` shows progress).
+   * the real outcome, printing the subissue's event log meanwhile (so `pueue follow` shows progress). With `run`
+   * (the id of one run of the work), a finished task is restarted stashed when a different run begins.
    */
-  mirrorCreate(input: { label: string; group: string; cwd: string; title: string }): Promise<PueueTask>;
+  mirrorCreate(input: { label: string; group: string; cwd: string; title: string; run?: string }): Promise<PueueTask>;
   /** The real work started: the mirror task starts running (idempotent). */
   mirrorStart(label: string): Promise<void>;
   /** Appends a human-readable line to the subissue's event log (what `pueue follow` shows). */
@@ -68,6 +69,7 @@ const POLL_MS = 50;
 const LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const RESTARTABLE: readonly PueueTaskState[] = ['Killed', 'Errored', 'FailedToSpawn', 'DependencyFailed'];
 const STARTABLE: readonly PueueTaskState[] = ['Locked', 'Stashed', 'Queued', 'Paused'];
+const FINISHED: readonly PueueTaskState[] = ['Success', 'Failed', ...RESTARTABLE];
 
 // The mirror task's command. It checks for the exit file BEFORE reading the log, so everything ccp wrote before
 // the exit file (the summary) is printed, then exits with ccp's code. (A background `tail -F` killed on exit could
@@ -212,6 +214,8 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
   };
   const logFile = (label: string): string => path.join(mirrorDir, `${label}.log`);
   const exitFile = (label: string): string => path.join(mirrorDir, `${label}.exit`);
+  // Which run of the work the task mirrors: a retried activity finds the same run, a new run restarts the task.
+  const runFile = (label: string): string => path.join(mirrorDir, `${label}.run`);
 
   const addMirror = async (label: string, group: string, cwd: string, command: string): Promise<void> => {
     writeIfChanged(scriptPath, MIRROR_SCRIPT, 0o700);
@@ -323,12 +327,19 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
     status,
     findByLabel,
 
-    async mirrorCreate({ label, group, cwd, title }) {
+    async mirrorCreate({ label, group, cwd, title, run: runKey }) {
       checkLabel(label);
       const existing = await findByLabel(label);
-      if (existing) return existing;
-      // A fresh task means the work has not started: a leftover exit file would end it at once.
+      const previousRun = existsSync(runFile(label)) ? readFileSync(runFile(label), 'utf8').trim() : undefined;
+      if (runKey) writeIfChanged(runFile(label), `${runKey}\n`, 0o600);
+      if (existing && !(runKey && previousRun !== runKey && FINISHED.includes(existing.state))) return existing;
+      // A fresh task, or a new run of one that ended: the work has not started, so no exit file may end it.
       rmSync(exitFile(label), { force: true });
+      if (existing) {
+        await mirrorLog(label, `new run of ${label}: ${title}`);
+        await run(['restart', '-i', '-s', String(existing.id)]);
+        return mustFind(label);
+      }
       if (!existsSync(logFile(label))) await mirrorLog(label, `mirror of ${label}: ${title}`);
       const comment = title ? ` # ${title.replace(/[\r\n]+/g, ' ').slice(0, 100)}` : '';
       await addMirror(label, group, cwd, `exec bash ${shellQuote(scriptPath)} ${shellQuote(label)}${comment}`);

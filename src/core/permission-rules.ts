@@ -4,9 +4,9 @@
 //   command, so `Bash(git push:*)` matches `git push` and `git push origin main` but not `git pushy`. Compound
 //   commands are split at `&&`, `||`, `;`, `|`, `&` and newlines, and each part is matched on its own.
 // - Read/Edit (and Write, MultiEdit, NotebookEdit, Glob, Grep, LS): gitignore-style paths: `//abs/path`, `~/in/home`,
-//   `/from/project/root`, `relative/to/cwd`; `*` within a path segment, `**` across segments; a name without a
-//   slash matches at any depth; a pattern also covers everything below a matching directory. An `Edit` rule covers
-//   every tool that edits files, a `Read` rule every tool that reads them.
+//   `/from/project/root` (the worktree), `./from/cwd`; `*` within a path segment, `**` across segments; a bare name
+//   without a slash matches at any depth; a pattern also covers everything below a matching directory. An `Edit`
+//   rule covers every tool that edits files, a `Read` rule every tool that reads them.
 // - WebFetch(domain:example.com), `*.example.com` for subdomains; MCP tools `mcp__server` / `mcp__server__tool`.
 // Pure: no Node built-ins (workflow-reachable).
 
@@ -53,7 +53,9 @@ export function parseRule(raw: string): PermissionRule {
   if (text === '') throw new RuleSyntaxError(raw, 'it is empty');
   const match = RULE_SHAPE.exec(text);
   if (!match) {
-    if (/^[A-Za-z][\w-]*\(/.test(text) && !text.endsWith(')')) throw new RuleSyntaxError(text, 'missing ")" at the end');
+    if (/^[A-Za-z][\w-]*\(/.test(text)) {
+      throw new RuleSyntaxError(text, text.includes(')') ? 'text after the closing ")"' : 'missing ")" at the end');
+    }
     throw new RuleSyntaxError(text, 'expected Tool or Tool(specifier), e.g. Bash(git push:*)');
   }
   const [, tool, specifier] = match;
@@ -212,9 +214,11 @@ function pathPattern(specifier: string, context: PathContext): RegExp {
   } else if (spec.startsWith('/')) {
     base = context.cwd;
     spec = spec.slice(1);
+  } else if (spec.startsWith('./')) {
+    base = context.cwd;
+    spec = spec.slice(2);
   } else {
     base = context.cwd;
-    spec = spec.replace(/^(?:\.\/)+/, '');
     // gitignore: a name without a slash (other than a trailing one) matches at any depth.
     if (!spec.replace(/\/$/, '').includes('/')) spec = `**/${spec}`;
   }

@@ -40,6 +40,8 @@ export interface CreatedSubissue extends PlannedSubissue {
   number: number;
   id: number;
   url: string;
+  /** Found already done by an earlier run of the parent (closed, its PR merged): not worked on again. */
+  mergedPr?: { number: number; url: string };
 }
 
 export interface PullRequestRef {

@@ -177,7 +177,9 @@ function toStatus(sub: CreatedSubissue): SubissueStatus {
     title: sub.title,
     priority: sub.priority,
     dependsOn: sub.dependsOn,
-    phase: 'waiting',
+    // A run started again after a failure picks up where the last one ended: merged subissues stay done.
+    phase: sub.mergedPr ? 'merged' : 'waiting',
+    ...(sub.mergedPr ? { pr: { ...sub.mergedPr, merged: true } } : {}),
     updatedAt: now(),
   };
 }

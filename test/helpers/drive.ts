@@ -55,3 +55,13 @@ export async function originLog(h: Harness, branch: string): Promise<string> {
   const { stdout } = await execa('git', ['--git-dir', h.offline.repo.originPath, 'log', '--format=%s', branch]);
   return stdout;
 }
+
+/** The pueue mirror task of `label` once it leaves Stashed/Running (its script notices ccp's result within a poll). */
+export async function settledMirror(h: Harness, label: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const task = await h.deps.pueue.findByLabel(label);
+    if ((task && task.state !== 'Running' && task.state !== 'Stashed') || Date.now() > deadline) return task;
+    await sleep(200);
+  }
+}

@@ -1,72 +1,33 @@
 // The Claude Code agent adapter with everything real: tmux on an isolated socket, git repos, the pinned Claude Code
 // CLI, and ccp's scripted model server standing in for the Messages API.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { AgentSessionRequest, ClaudeCodeOptions } from '../../src/adapters/agent.js';
-import { createClaudeCodeAgent } from '../../src/adapters/claude-code.js';
-import { createTmuxAdapter, type TmuxAdapter } from '../../src/adapters/tmux.js';
+import type { ClaudeCodeOptions } from '../../src/adapters/agent.js';
+import type { TmuxAdapter } from '../../src/adapters/tmux.js';
 import { parsePlan } from '../../src/core/plan.js';
-import { buildAnalyzerPrompt, buildSubissuePrompt } from '../../src/core/prompts.js';
-import type { CreatedSubissue } from '../../src/shared/types.js';
-import { startModelServer, type ModelServer } from '../../src/standin/model/index.js';
+import { buildAnalyzerPrompt } from '../../src/core/prompts.js';
+import type { ModelServer } from '../../src/standin/model/index.js';
+import { API_KEY, commits, REPO, SESSION, sessionRequest, startAgentBed, subissue, type AgentBed }
+  from '../helpers/agent-bed.js';
 
-const SESSION = 'ccp-agents';
-const REPO = { owner: 'acme', repo: 'widgets' };
-const API_KEY = 'sk-ant-test-NEVER-SHOWN-4f1d2c3b4a5968778695a4b3';
+let bed: AgentBed;
 let dir: string;
 let tmux: TmuxAdapter;
 let model: ModelServer;
 
-const tmuxArgs = (): string[] => ['-S', path.join(dir, 'sock'), '-f', '/dev/null'];
-
-async function makeRepo(name: string): Promise<string> {
-  const repo = path.join(dir, name);
-  await execa('git', ['init', '-q', '-b', 'main', repo]);
-  const git = (...args: string[]) => execa('git', ['-C', repo, ...args]);
-  await git('config', 'user.email', 'ccp@example.com');
-  await git('config', 'user.name', 'ccp test');
-  await execa('sh', ['-c', 'echo "# widgets" > README.md'], { cwd: repo });
-  await git('add', '-A');
-  await git('commit', '-q', '-m', 'initial');
-  return repo;
-}
-
-const commits = async (repo: string): Promise<string[]> =>
-  (await execa('git', ['-C', repo, 'log', '--format=%s'])).stdout.split('\n');
-
-function agentWith(overrides: Partial<ClaudeCodeOptions> = {}) {
-  return createClaudeCodeAgent({
-    tmux, session: SESSION, runDir: path.join(dir, 'run'), home: path.join(dir, 'home'), seedHome: true,
-    preTrustWorktrees: true, env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: API_KEY }, ...overrides,
-  });
-}
-
-function subissue(number: number, title: string, description = `Implement ${title}.`): CreatedSubissue {
-  return { number, id: 9000 + number, url: `https://example.test/${number}`, key: `s${number}`, title,
-    estimatedHours: 2, priority: 'normal', description, acceptanceCriteria: ['it works'], technicalContext: '',
-    dependsOn: [] };
-}
-
-const sessionRequest = (label: string, worktree: string, sub: CreatedSubissue): AgentSessionRequest =>
-  ({ label, worktree, prompt: buildSubissuePrompt(REPO, 1, sub), timeoutMs: 60_000 });
-
-const paneTask = async (paneId: string): Promise<string> =>
-  (await execa('tmux', [...tmuxArgs(), 'display-message', '-p', '-t', paneId, '#{@ccp_task}'])).stdout;
+const tmuxArgs = (): string[] => bed.tmuxArgs;
+const makeRepo = (name: string): Promise<string> => bed.makeRepo(name);
+const agentWith = (overrides: Partial<ClaudeCodeOptions> = {}) => bed.agent(overrides);
+const paneTask = (paneId: string): Promise<string> => bed.paneVar(paneId, '@ccp_task');
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'ccp-agent-'));
-  tmux = createTmuxAdapter({ socketPath: path.join(dir, 'sock'), configFile: '/dev/null' });
-  await tmux.ensureSession({ session: SESSION, workers: 2, cwd: dir, dashboardCommand: 'echo dashboard; sleep 3600',
-    idleCommand: (i) => `echo worker ${i} idle; sleep 3600` });
-  model = await startModelServer();
+  bed = await startAgentBed();
+  ({ dir, tmux, model } = bed);
 });
 
 afterAll(async () => {
-  await model?.close();
-  await execa('tmux', [...tmuxArgs(), 'kill-server'], { reject: false });
-  rmSync(dir, { recursive: true, force: true });
+  await bed?.close();
 });
 
 test('(a) a subissue session answers the Write and Bash prompts, commits, and exits through the Stop hook', async () => {
@@ -75,7 +36,7 @@ test('(a) a subissue session answers the Write and Bash prompts, commits, and ex
   const started = Date.now();
   const result = await agentWith().runSession({ ...sessionRequest('subissue-11', repo, subissue(11, 'Add the widget')),
     onProgress: (p) => phases.push(p.phase) });
-  expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook' });
+  expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook', reattached: false });
   expect(result.approvals.filter((a) => a.decision === 'allow').map((a) => a.title))
     .toEqual(['Create file', 'Bash command']);
   // Subjects come from the PermissionRequest hook's exact tool input, not from the (wrapped, shortened) screen.

@@ -4,7 +4,7 @@ import { subissueLabel } from '../../src/shared/ids.js';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { driveToEnd, originFile, originLog, readAllFiles, seedAndStart } from '../helpers/drive.js';
+import { driveToEnd, originFile, originLog, readAllFiles, seedAndStart, settledMirror } from '../helpers/drive.js';
 
 let h: Harness;
 
@@ -54,7 +54,7 @@ test('one issue with two subissues runs to PRs, merges and a closed parent', asy
     expect(await originFile(h, 'main', `notes/subissue-${sub.number}.md`)).toContain(`${sub.number}`);
     expect(await originLog(h, 'main')).toContain(`Implement #${sub.number}:`);
     // pueue mirrored it and ended in Success; the worktree is gone.
-    const task = await h.deps.pueue.findByLabel(subissueLabel(sub.number));
+    const task = await settledMirror(h, subissueLabel(sub.number));
     expect(task?.state).toBe('Success');
     expect(existsSync(path.join(h.config.paths.worktrees, subissueLabel(sub.number)))).toBe(false);
   }
@@ -112,7 +112,7 @@ test('a subissue whose agent fails is visible as failed in workflow, pueue mirro
   expect(failed?.error).toMatch(/made no changes/);
   expect(merged).toBeDefined();
 
-  const task = await h.deps.pueue.findByLabel(subissueLabel(failed!.number));
+  const task = await settledMirror(h, subissueLabel(failed!.number));
   expect(task?.state).toBe('Failed');
   expect(h.offline.github.getIssue(h.repo.owner, h.repo.repo, issueNumber)?.state).toBe('open');
   const comments = h.offline.github.comments(h.repo.owner, h.repo.repo, issueNumber).map((c) => c.body).join('\n');
@@ -120,6 +120,23 @@ test('a subissue whose agent fails is visible as failed in workflow, pueue mirro
 
   const { renderStatus } = await import('../../src/cli/status-view.js');
   expect(renderStatus([status])).toContain(`#${failed!.number} failed`);
+  // Started again, the run picks up where it ended: the merged subissue is not worked on twice, the failed
+  // one runs again (and fails again: it is scripted to), and its pueue task follows the new run.
+  const sessionsOf = (n: number) => h.offline.model.requests.filter((r) => r.subissue === n && r.step === 0).length;
+  const before = { merged: sessionsOf(merged!.number), failed: sessionsOf(failed!.number) };
+  const [rerun] = await startParents(h.env.client, h.config.taskQueue, h.repo, [issueNumber], h.settings);
+  expect(rerun.started).toBe(true);
+  const second = await driveToEnd(h, workflowId);
+  expect(second.workflowStatus).toBe('FAILED');
+  expect(second.status.subissues.find((s) => s.number === merged!.number)).toMatchObject({ phase: 'merged', pr: { number: merged!.pr!.number } });
+  expect(sessionsOf(merged!.number)).toBe(before.merged);
+  expect(sessionsOf(failed!.number)).toBe(before.failed + 1);
+  expect(h.offline.github.subIssues(h.repo.owner, h.repo.repo, issueNumber)).toHaveLength(2);
+  const rerunTask = await settledMirror(h, subissueLabel(failed!.number));
+  expect(rerunTask).toMatchObject({ state: 'Failed', id: task?.id });
+  const mirrorLog = readFileSync(path.join(h.config.paths.pueue, 'mirror', `${subissueLabel(failed!.number)}.log`), 'utf8');
+  expect(mirrorLog).toContain(`new run of ${subissueLabel(failed!.number)}`);
+
   // The failing session's pane log exists for the user to read.
   expect(readFileSync(path.join(h.config.paths.run, 'agents', `${subissueLabel(failed!.number)}.pane.log`)).length).toBeGreaterThan(0);
 });

@@ -123,6 +123,24 @@ describe('pueue adapter', () => {
     expect(await taskOutput(created.id)).toContain('tests failed');
   });
 
+  it('a new run of finished work restarts its task; retries of the same run do not', async () => {
+    const label = 'subissue-305';
+    const first = await pueue.mirrorCreate({ label, group: GROUP, cwd: dir, title: 'Try twice', run: 'run-a' });
+    await pueue.mirrorStart(label);
+    await pueue.mirrorFinish(label, 1, 'agent made no changes');
+    await waitForState(label, 'Failed');
+    // A retried activity of the same run finds the finished task as it is.
+    expect((await pueue.mirrorCreate({ label, group: GROUP, cwd: dir, title: 'Try twice', run: 'run-a' })).state).toBe('Failed');
+    // The user starts the work again: same task, back to stashed, then it follows the new run.
+    const again = await pueue.mirrorCreate({ label, group: GROUP, cwd: dir, title: 'Try twice', run: 'run-b' });
+    expect(again).toMatchObject({ id: first.id, state: 'Stashed' });
+    await pueue.mirrorStart(label);
+    await waitForState(label, 'Running');
+    await pueue.mirrorFinish(label, 0, 'PR #20 opened');
+    await waitForState(label, 'Success');
+    expect(await taskOutput(first.id)).toContain('new run of subissue-305');
+  });
+
   it('finishing a mirror that never started still ends it with the result', async () => {
     const label = 'subissue-303';
     await pueue.mirrorCreate({ label, group: GROUP, cwd: dir, title: 'Never started' });

@@ -65,7 +65,8 @@ describe('detectDialog on real screens', () => {
     const dialog = dialogOf('bash-prompt-sudo');
     expect(dialog.subject).toBe('sudo ls /root');
     expect(dialog.options[1].text).toBe('Yes, and don’t ask again for: sudo ls /root');
-    expect(decide(dialog)).toEqual({ decision: 'deny', reason: 'ccp policy: no privileged commands' });
+    expect(decide(dialog)).toEqual({ decision: 'deny', reason: 'ccp policy: no privileged commands',
+      rule: 'Bash(sudo:*)', tool: 'Bash' });
     expect(keysToChoose(dialog, 'No')).toEqual(['4']);
   });
 

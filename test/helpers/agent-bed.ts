@@ -1,0 +1,90 @@
+// The Claude Code agent adapter's test bed, everything real: tmux on an isolated socket, git repos, the pinned Claude
+// Code CLI, and ccp's scripted model server standing in for the Messages API.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { AgentAdapter, AgentSessionRequest, ClaudeCodeOptions } from '../../src/adapters/agent.js';
+import { createClaudeCodeAgent } from '../../src/adapters/claude-code.js';
+import { createTmuxAdapter, type TmuxAdapter } from '../../src/adapters/tmux.js';
+import { buildSubissuePrompt } from '../../src/core/prompts.js';
+import type { CreatedSubissue } from '../../src/shared/types.js';
+import { startModelServer, type ModelServer } from '../../src/standin/model/index.js';
+
+export const SESSION = 'ccp-agents';
+export const REPO = { owner: 'acme', repo: 'widgets' };
+export const API_KEY = 'sk-ant-test-NEVER-SHOWN-4f1d2c3b4a5968778695a4b3';
+
+export interface AgentBed {
+  dir: string;
+  socketPath: string;
+  tmux: TmuxAdapter;
+  model: ModelServer;
+  /** `tmux` arguments that reach the bed's server. */
+  tmuxArgs: string[];
+  /** Adapter options every test starts from (seeded offline home, pre-trusted worktrees, the model server). */
+  options(overrides?: Partial<ClaudeCodeOptions>): ClaudeCodeOptions;
+  agent(overrides?: Partial<ClaudeCodeOptions>): AgentAdapter;
+  makeRepo(name: string): Promise<string>;
+  /** A pane's format variable, e.g. "@ccp_task" or "pane_pid". */
+  paneVar(paneId: string, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startAgentBed(workers = 2): Promise<AgentBed> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ccp-agent-'));
+  const socketPath = path.join(dir, 'sock');
+  const tmux = createTmuxAdapter({ socketPath, configFile: '/dev/null' });
+  await tmux.ensureSession({ session: SESSION, workers, cwd: dir, dashboardCommand: 'echo dashboard; sleep 3600',
+    idleCommand: (i) => `echo worker ${i} idle; sleep 3600` });
+  const model = await startModelServer();
+  const tmuxArgs = ['-S', socketPath, '-f', '/dev/null'];
+  const options = (overrides: Partial<ClaudeCodeOptions> = {}): ClaudeCodeOptions => ({
+    tmux, session: SESSION, runDir: path.join(dir, 'run'), home: path.join(dir, 'home'), seedHome: true,
+    preTrustWorktrees: true, env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: API_KEY }, ...overrides,
+  });
+  return {
+    dir, socketPath, tmux, model, tmuxArgs, options,
+    agent: (overrides) => createClaudeCodeAgent(options(overrides)),
+    async makeRepo(name) {
+      const repo = path.join(dir, name);
+      await execa('git', ['init', '-q', '-b', 'main', repo]);
+      const git = (...args: string[]) => execa('git', ['-C', repo, ...args]);
+      await git('config', 'user.email', 'ccp@example.com');
+      await git('config', 'user.name', 'ccp test');
+      await execa('sh', ['-c', 'echo "# widgets" > README.md'], { cwd: repo });
+      await git('add', '-A');
+      await git('commit', '-q', '-m', 'initial');
+      return repo;
+    },
+    async paneVar(paneId, name) {
+      return (await execa('tmux', [...tmuxArgs, 'display-message', '-p', '-t', paneId, `#{${name}}`])).stdout;
+    },
+    async close() {
+      await model.close();
+      await execa('tmux', [...tmuxArgs, 'kill-server'], { reject: false });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const commits = async (repo: string): Promise<string[]> =>
+  (await execa('git', ['-C', repo, 'log', '--format=%s'])).stdout.split('\n');
+
+export function subissue(number: number, title: string, description = `Implement ${title}.`): CreatedSubissue {
+  return { number, id: 9000 + number, url: `https://example.test/${number}`, key: `s${number}`, title,
+    estimatedHours: 2, priority: 'normal', description, acceptanceCriteria: ['it works'], technicalContext: '',
+    dependsOn: [] };
+}
+
+export const sessionRequest = (label: string, worktree: string, sub: CreatedSubissue): AgentSessionRequest =>
+  ({ label, worktree, prompt: buildSubissuePrompt(REPO, 1, sub), timeoutMs: 60_000 });
+
+/** Polls `check` until it holds; fails after `timeoutMs` with `what`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
