@@ -37,8 +37,10 @@ export function createAgentActivities({ agent, hooks = {} }: { agent: AgentAdapt
           },
         });
         if (result.endedBy === 'cancelled') throw ApplicationFailure.nonRetryable('agent session cancelled', 'Cancelled');
-        if (result.endedBy === 'timeout' || (result.exitCode !== null && result.exitCode !== 0)) {
-          const how = result.endedBy === 'timeout' ? 'timed out' : `exited with code ${result.exitCode}`;
+        // No recorded exit code (the pane died under the wrapper) is a failure too: nothing says the agent finished.
+        if (result.endedBy === 'timeout' || result.exitCode !== 0) {
+          const how =
+            result.endedBy === 'timeout' ? 'timed out' : result.exitCode === null ? 'died without an exit code' : `exited with code ${result.exitCode}`;
           const screen = result.lastScreen.trimEnd().split('\n').slice(-SCREEN_LINES_IN_ERRORS).join('\n');
           throw ApplicationFailure.retryable(`agent ${how} in pane ${result.paneId}; last screen:\n${screen}`, 'AgentFailed');
         }

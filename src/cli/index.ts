@@ -1,5 +1,6 @@
 // The `ccp` command line: thin wiring of commander onto the stack, the Temporal client and the demo.
 import { Command, InvalidArgumentError } from 'commander';
+import { loadPolicyFile } from '../adapters/approval-files.js';
 import { resolveGitHubToken } from '../adapters/github.js';
 import { ConfigError, loadConfig, type CcpConfig } from '../config/config.js';
 import { parentWorkflowId, parseIssueNumbers } from '../shared/ids.js';
@@ -7,6 +8,7 @@ import { pauseSignal, resumeSignal, stopSignal } from '../shared/messages.js';
 import { down, stackInfo, up } from '../stack/stack.js';
 import { runningWorkerInfo, workerMismatch } from '../stack/worker-info.js';
 import { createTmuxFromConfig } from '../worker/adapters.js';
+import { readApprovals, renderApprovals } from './approvals.js';
 import { connectClient } from './client.js';
 import { resolveRepo } from '../config/repo.js';
 import { startParents } from './start.js';
@@ -27,11 +29,12 @@ function configWith(flags: { workers?: number; repo?: string }): { config: CcpCo
   return { config: loadConfig(env), env };
 }
 
-/** The worker needs GitHub: say so here, before starting anything, rather than in the worker's log. */
-async function requireGitHubToken(env: NodeJS.ProcessEnv): Promise<void> {
+/** What the worker would fail on, said here before anything starts rather than in the worker's log. */
+async function preflight(config: CcpConfig, env: NodeJS.ProcessEnv): Promise<void> {
   if (!(await resolveGitHubToken(env))) {
     throw new ConfigError('no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`');
   }
+  if (config.agent.policyFile) loadPolicyFile(config.agent.policyFile);
 }
 
 function printStackInfo(config: CcpConfig): void {
@@ -52,7 +55,7 @@ program
   .option('-w, --workers <n>', 'worker panes (agents at once)', workersOption)
   .action(async (flags: { workers?: number }) => {
     const { config, env } = configWith(flags);
-    await requireGitHubToken(env);
+    await preflight(config, env);
     await up(config, env);
     console.log(`ccp is up with ${config.workers} workers.`);
     printStackInfo(config);
@@ -77,7 +80,7 @@ program
     const numbers = parseIssueNumbers(issues);
     const { config, env } = configWith(flags);
     const repo = await resolveRepo(config);
-    await requireGitHubToken(env);
+    await preflight(config, env);
     const running = runningWorkerInfo(config);
     const mismatch = running && workerMismatch(running, repo);
     if (mismatch) throw new ConfigError(mismatch);
@@ -134,6 +137,17 @@ for (const [name, description] of [
       }
     });
 }
+
+program
+  .command('approvals')
+  .description('what the agents asked to do and what ccp answered (the append-only audit log)')
+  .option('-l, --label <label>', 'only one subissue, e.g. subissue-12')
+  .option('--json', 'print the log lines as JSON')
+  .action((flags: { label?: string; json?: boolean }) => {
+    const { config } = configWith({});
+    const lines = readApprovals(config.paths.approvals, { label: flags.label });
+    console.log(flags.json ? JSON.stringify(lines, null, 2) : renderApprovals(lines));
+  });
 
 program
   .command('demo')

@@ -1,5 +1,6 @@
 // ccp's configuration: environment variables (and CLI flags layered on top), validated with zod so bad input
 // gets an error that says what to set. Secrets (tokens, API keys) are read here but never written anywhere.
+import { existsSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -28,6 +29,7 @@ const envSchema = z.object({
   CCP_AGENT_HOME: z.string().optional(),
   CCP_AGENT_PRETRUST: z.enum(['on', 'off']).default('off'),
   CCP_AGENT_PERMISSION_MODE: z.string().default('default'),
+  CCP_POLICY_FILE: z.string().optional(),
   CCP_MERGE_POLL_SECONDS: positiveInt('CCP_MERGE_POLL_SECONDS').default(DEFAULT_RUN_SETTINGS.mergePollSeconds),
   CCP_AGENT_TIMEOUT_MINUTES: positiveInt('CCP_AGENT_TIMEOUT_MINUTES').default(DEFAULT_RUN_SETTINGS.agentTimeoutMinutes),
   CCP_AGENT_ATTEMPTS: positiveInt('CCP_AGENT_ATTEMPTS').default(DEFAULT_RUN_SETTINGS.agentAttempts),
@@ -47,9 +49,17 @@ export interface CcpConfig {
   repo?: string;
   repoPath: string;
   github: { apiUrl?: string; throttle: boolean };
-  agent: { command?: string; home?: string; preTrust: boolean; permissionMode: string; env: Record<string, string> };
+  agent: {
+    command?: string;
+    home?: string;
+    preTrust: boolean;
+    permissionMode: string;
+    env: Record<string, string>;
+    /** Approval policy (Claude Code rule syntax) on top of the default deny set; undefined = defaults only. */
+    policyFile?: string;
+  };
   run: RunSettings;
-  paths: { state: string; logs: string; run: string; worktrees: string; pueue: string; temporalDb: string };
+  paths: { state: string; logs: string; run: string; worktrees: string; pueue: string; temporalDb: string; approvals: string };
 }
 
 export class ConfigError extends Error {
@@ -91,6 +101,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       preTrust: e.CCP_AGENT_PRETRUST === 'on',
       permissionMode: e.CCP_AGENT_PERMISSION_MODE,
       env: agentEnv,
+      // An explicit CCP_POLICY_FILE must exist; the default one is used when the user created it.
+      policyFile: e.CCP_POLICY_FILE ?? (existsSync(path.join(home, 'policy.json')) ? path.join(home, 'policy.json') : undefined),
     },
     run: {
       mergePollSeconds: e.CCP_MERGE_POLL_SECONDS,
@@ -105,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       worktrees: path.join(home, 'worktrees'),
       pueue: path.join(home, 'pueue'),
       temporalDb: path.join(home, 'temporal.sqlite'),
+      approvals: path.join(home, 'approvals.jsonl'),
     },
   };
 }

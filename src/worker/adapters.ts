@@ -38,6 +38,8 @@ export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.Pr
       preTrustWorktrees: config.agent.preTrust,
       env: config.agent.env,
       permissionMode: config.agent.permissionMode,
+      policyFile: config.agent.policyFile,
+      auditLog: config.paths.approvals,
       tmux,
       session: config.tmux.session,
       runDir: path.join(config.paths.run, 'agents'),

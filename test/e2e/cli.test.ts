@@ -1,12 +1,16 @@
 // The `ccp` command line as a user meets it: bad input gets a clear error that says what to do, exit code 1.
 import { execa } from 'execa';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ccpBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'ccp.js');
 const home = mkdtempSync('/tmp/ccp-cli-');
 // No token anywhere, no `gh` on PATH, and a state dir of its own.
+const badPolicy = path.join(home, 'bad-policy.json');
+writeFileSync(badPolicy, '{"deny": [');
+const unknownRule = path.join(home, 'unknown-rule.json');
+writeFileSync(unknownRule, JSON.stringify({ deny: ['Bash(git push'] }));
 const baseEnv = { PATH: '/usr/bin:/bin', HOME: home, CCP_HOME: path.join(home, 'ccp') };
 
 async function ccp(args: string[], env: Record<string, string> = {}) {
@@ -20,6 +24,8 @@ test.each([
   [['start', '1', '--repo', 'o/r'], {}, /no GitHub token: set GITHUB_TOKEN \(or GH_TOKEN\), or log in with `gh auth login`/],
   [['up', '--workers', '0'], {}, /--workers.*whole number from 1 to 32/],
   [['up'], { CCP_WORKERS: 'lots' }, /CCP_WORKERS must be a number/],
+  [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: badPolicy }, /policy file .*bad-policy\.json is not valid JSON/],
+  [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: unknownRule }, /policy file .*unknown-rule\.json: .*Bash\(git push/],
   [['status'], { CCP_TEMPORAL_ADDRESS: '127.0.0.1:9' }, /cannot reach Temporal at 127\.0\.0\.1:9: run `ccp up` first or check CCP_TEMPORAL_ADDRESS/],
 ])('ccp %j says what to do', async (args, env, message) => {
   const run = await ccp(args, env);
@@ -30,7 +36,7 @@ test.each([
 test('ccp --help lists the commands', async () => {
   const run = await ccp(['--help']);
   expect(run.exitCode).toBe(0);
-  for (const command of ['up', 'down', 'start', 'status', 'pause', 'resume', 'stop', 'demo']) expect(run.stdout).toContain(`${command} `);
+  for (const command of ['up', 'down', 'start', 'status', 'pause', 'resume', 'stop', 'approvals', 'demo']) expect(run.stdout).toContain(`${command} `);
 });
 
 test('ccp down with nothing running says so', async () => {

@@ -124,7 +124,7 @@ describe('pueue adapter', () => {
   });
 
   it('a new run of finished work restarts its task; retries of the same run do not', async () => {
-    const label = 'subissue-305';
+    const label = 'subissue-310';
     const first = await pueue.mirrorCreate({ label, group: GROUP, cwd: dir, title: 'Try twice', run: 'run-a' });
     await pueue.mirrorStart(label);
     await pueue.mirrorFinish(label, 1, 'agent made no changes');
@@ -138,7 +138,7 @@ describe('pueue adapter', () => {
     await waitForState(label, 'Running');
     await pueue.mirrorFinish(label, 0, 'PR #20 opened');
     await waitForState(label, 'Success');
-    expect(await taskOutput(first.id)).toContain('new run of subissue-305');
+    expect(await taskOutput(first.id)).toContain('new run of subissue-310');
   });
 
   it('finishing a mirror that never started still ends it with the result', async () => {
