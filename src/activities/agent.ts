@@ -1,6 +1,7 @@
 // Agent session activity: one Claude Code session in a tmux worker pane, heartbeating while it runs.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { AgentAdapter, AgentProgress, AgentSessionResult } from '../adapters/agent.js';
+import { AGENT_FAILED } from '../shared/failures.js';
+import { NoFreePane, type AgentAdapter, type AgentProgress, type AgentSessionResult } from '../adapters/agent.js';
 
 const HEARTBEAT_EVERY_MS = 5_000;
 const SCREEN_LINES_IN_ERRORS = 12;
@@ -37,15 +38,20 @@ export function createAgentActivities({ agent, hooks = {} }: { agent: AgentAdapt
           },
         });
         if (result.endedBy === 'cancelled') throw ApplicationFailure.nonRetryable('agent session cancelled', 'Cancelled');
+        // The agent's own failures are not retried here: the workflow decides whether to give it another go.
         // No recorded exit code (the pane died under the wrapper) is a failure too: nothing says the agent finished.
         if (result.endedBy === 'timeout' || result.exitCode !== 0) {
           const how =
             result.endedBy === 'timeout' ? 'timed out' : result.exitCode === null ? 'died without an exit code' : `exited with code ${result.exitCode}`;
           const screen = result.lastScreen.trimEnd().split('\n').slice(-SCREEN_LINES_IN_ERRORS).join('\n');
-          throw ApplicationFailure.retryable(`agent ${how} in pane ${result.paneId}; last screen:\n${screen}`, 'AgentFailed');
+          throw ApplicationFailure.nonRetryable(`agent ${how} in pane ${result.paneId}; last screen:\n${screen}`, AGENT_FAILED);
         }
         const { lastScreen: _lastScreen, ...rest } = result;
         return rest;
+      } catch (err) {
+        // Retried by Temporal (with backoff), which frees this slot meanwhile.
+        if (err instanceof NoFreePane) throw ApplicationFailure.retryable(err.message, 'NoFreePane');
+        throw err;
       } finally {
         clearInterval(timer);
       }

@@ -90,9 +90,19 @@ export interface ClaudeCodeOptions {
   /** Where wrapper scripts, hook event files, exit codes and pane logs go. */
   runDir: string;
   pollIntervalMs?: number;
+  /** How long a session waits for a free worker pane before giving up (NoFreePane) so its caller can retry. */
+  paneWaitMs?: number;
   /** JSON policy `{ "allow": [rules], "deny": [rules], "unmatched": "allow" | "deny" }` in Claude Code's permission
    * rule syntax, merged on top of the default deny rules; read (and checked) when the adapter is created. */
   policyFile?: string;
   /** Append-only audit log: one JSON line (ApprovalRecordLine) per dialog decision, secrets redacted. */
   auditLog?: string;
+}
+
+/** Every worker pane stayed busy for the adapter's wait: try again later (the caller's slot is better freed). */
+export class NoFreePane extends Error {
+  constructor(session: string, busy: string[]) {
+    super(`no free worker pane in tmux session "${session}" (busy: ${busy.join(', ') || 'none'})`);
+    this.name = 'NoFreePane';
+  }
 }

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { execa } from 'execa';
+import { statSync } from 'node:fs';
 import type { AgentAdapter, AgentSessionRequest, AgentSessionResult, AskRequest, ClaudeCodeOptions } from './agent.js';
 import { appendApproval, loadPolicyFile } from './approval-files.js';
 import { AGENT_BASE_ENV, readExitCode, readHookEventPositions, seedClaudeHome, sessionFiles, writeSessionFiles,
@@ -18,6 +19,20 @@ import { resumeOffset } from '../core/session-events.js';
 import { shellQuote } from '../core/shell.js';
 
 const DEFAULT_POLL_MS = 300;
+// Normally a pane is free whenever this worker has a free slot; waiting longer means a crashed worker left panes
+// labelled, and the slot is better given back (the caller retries) so the re-attaching session can get it.
+const DEFAULT_PANE_WAIT_MS = 10_000;
+// Longer than a dead worker's heartbeat timeout plus retry backoff: by then its session would have come back.
+const ABANDONED_AFTER_MS = 5 * 60_000;
+
+/** Milliseconds since `file` last changed (Infinity when it does not exist). */
+function idleFor(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+}
 const LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export class AgentError extends Error {
@@ -92,7 +107,15 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
       request.onProgress?.({ phase: 'claiming-pane', approvals: 0 });
       let claimed: ClaimedPane;
       try {
-        claimed = await claimPane({ tmux, session, label: request.label, signal: request.signal });
+        claimed = await claimPane({
+          tmux,
+          session,
+          label: request.label,
+          signal: request.signal,
+          maxWaitMs: options.paneWaitMs ?? DEFAULT_PANE_WAIT_MS,
+          // A dead pane left labelled by a crashed worker, whose session nobody came back for: free it.
+          reclaimable: (pane) => pane.dead && idleFor(sessionFiles(options.runDir, pane.task).paneLog) > ABANDONED_AFTER_MS,
+        });
       } catch (err) {
         if (err instanceof PaneClaimAborted) {
           return { paneId: '', exitCode: null, endedBy: 'cancelled', approvals: [], lastScreen: '', reattached: false };

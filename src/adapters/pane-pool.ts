@@ -1,7 +1,8 @@
 // Hands out worker panes of a tmux session to agent sessions: a pane is free when its @ccp_task is empty and no
 // session of this process holds it. The in-process claim set makes check-and-take atomic between concurrent
 // sessions; @ccp_task makes the claim visible to the dashboard and to other processes.
-import type { TmuxAdapter } from './tmux.js';
+import { NoFreePane } from './agent.js';
+import type { PaneInfo, TmuxAdapter } from './tmux.js';
 
 const CLAIM_RETRY_MS = 500;
 
@@ -15,6 +16,13 @@ export interface ClaimInput {
   signal?: AbortSignal;
   /** Called once while waiting because every worker pane is busy. */
   onWait?: () => void;
+  /**
+   * Give up after waiting this long (NoFreePane): the caller's slot is then free for the session that will
+   * release a pane — e.g. the retry that re-attaches to a pane a crashed worker left labelled. Default: wait on.
+   */
+  maxWaitMs?: number;
+  /** A pane labelled for another session that may be taken anyway (its session ended long ago, nobody came back). */
+  reclaimable?: (pane: PaneInfo) => boolean | Promise<boolean>;
 }
 
 const poolKey = (tmux: TmuxAdapter, session: string): string => `${tmux.socketPath ?? 'default'}|${session}`;
@@ -36,10 +44,12 @@ export interface ClaimedPane {
  * Takes a free worker pane and marks it with the label; waits while none is free. A pane still marked with this
  * same label (left by a crashed earlier attempt) is taken first, so its session can be re-attached.
  */
-export async function claimPane({ tmux, session, label, signal, onWait }: ClaimInput): Promise<ClaimedPane> {
+export async function claimPane(input: ClaimInput): Promise<ClaimedPane> {
+  const { tmux, session, label, signal, onWait } = input;
   const key = poolKey(tmux, session);
   let held = claimed.get(key);
   if (!held) claimed.set(key, (held = new Set()));
+  const deadline = input.maxWaitMs === undefined ? Infinity : Date.now() + input.maxWaitMs;
   let waited = false;
   for (;;) {
     if (signal?.aborted) throw new PaneClaimAborted();
@@ -48,8 +58,10 @@ export async function claimPane({ tmux, session, label, signal, onWait }: ClaimI
     if (panes.filter((p) => p.role === 'worker').length === 0) {
       throw new Error(`tmux session "${session}" has no worker panes`);
     }
+    const stale = new Set<string>();
+    for (const p of workers) if (p.task !== '' && p.task !== label && (await input.reclaimable?.(p))) stale.add(p.id);
     // No await between the check and the add: two sessions of this process cannot take the same pane.
-    const pane = workers.find((p) => p.task === label) ?? workers.find((p) => p.task === '');
+    const pane = workers.find((p) => p.task === label) ?? workers.find((p) => p.task === '' || stale.has(p.id));
     if (pane) {
       held.add(pane.id);
       try {
@@ -60,6 +72,7 @@ export async function claimPane({ tmux, session, label, signal, onWait }: ClaimI
       }
       return { id: pane.id, wasLabelled: pane.task === label };
     }
+    if (Date.now() >= deadline) throw new NoFreePane(session, workers.map((p) => `${p.id} ${p.task}`));
     if (!waited) onWait?.();
     waited = true;
     await sleep(CLAIM_RETRY_MS, signal);

@@ -1,13 +1,16 @@
 // One subissue: worktree → agent in a tmux pane → push → PR → wait for merge. Reports progress to its parent.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
+  sleep,
 } from '@temporalio/workflow';
 import type { AgentSessionActivities, HostBoundActivities, SharedActivities } from '../activities/index.js';
 import { buildSubissuePrompt } from '../core/prompts.js';
+import { AGENT_FAILED } from '../shared/failures.js';
 import { subissueProgressSignal, type SubissueProgress } from '../shared/messages.js';
 import { subissueBranch, subissueLabel } from '../shared/ids.js';
 import { PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
@@ -51,9 +54,11 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   const agent = proxyActivities<AgentSessionActivities>({
     taskQueue: host.agentQueue,
     startToCloseTimeout: `${settings.agentTimeoutMinutes + 5} minutes`,
-    // The session heartbeats every 5 s: a dead worker is noticed within half a minute and the session retried.
+    // The session heartbeats every 5 s: a dead worker is noticed within half a minute and the session retried
+    // (it re-attaches to the agent still in its pane). Such infrastructure retries are many; the agent's own
+    // failures (AgentFailed, not retryable here) get `agentAttempts` tries in the loop below.
     heartbeatTimeout: '30 seconds',
-    retry: { initialInterval: '10s', maximumAttempts: settings.agentAttempts },
+    retry: { initialInterval: '5s', backoffCoefficient: 1.5, maximumInterval: '30s', maximumAttempts: 100 },
     priority: { priorityKey: PRIORITY_KEYS[sub.priority] },
   });
 
@@ -64,12 +69,12 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     await onHost.mirrorLog({ label, line: `worktree ready at ${worktree.path} on ${branch}` });
 
     await report({ phase: 'agent' });
-    const session = await agent.runAgent({
+    const session = await runAgentWithAttempts(agent, settings.agentAttempts, {
       label,
       worktreePath: worktree.path,
       prompt: buildSubissuePrompt(repo, input.parent.number, sub),
       timeoutMs: settings.agentTimeoutMinutes * 60_000,
-    });
+    }, (line) => onHost.mirrorLog({ label, line }));
     await onHost.mirrorLog({ label, line: `agent finished in pane ${session.paneId} (${session.approvals.length} approvals)` });
 
     await report({ phase: 'pushing', paneId: session.paneId });
@@ -98,6 +103,27 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       await report({ phase: stopped ? 'stopped' : 'failed', error: message });
     });
     throw err;
+  }
+}
+
+type AgentRun = Parameters<AgentSessionActivities['runAgent']>[0];
+
+/** Runs the agent session; when the agent itself fails, gives it up to `attempts` tries in all. */
+async function runAgentWithAttempts(
+  agent: AgentSessionActivities,
+  attempts: number,
+  run: AgentRun,
+  log: (line: string) => Promise<void>,
+): ReturnType<AgentSessionActivities['runAgent']> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await agent.runAgent(run);
+    } catch (err) {
+      const agentFailed = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === AGENT_FAILED;
+      if (!agentFailed || attempt >= attempts) throw err;
+      await log(`agent attempt ${attempt} of ${attempts} failed, trying again: ${failureMessage(err).split('\n')[0]}`);
+      await sleep('10 seconds');
+    }
   }
 }
 

@@ -48,12 +48,10 @@ test('(a) a subissue session answers the Write and Bash prompts, commits, and ex
   expect(await paneTask(result.paneId)).toBe('');
   const events = readFileSync(path.join(dir, 'run', 'subissue-11.events.jsonl'), 'utf8');
   expect(events).toMatch(/"hook_event_name":"Stop"/);
-  // The raw pane log (escape sequences and all: Ink positions words with cursor moves, not spaces) shows the
-  // approved commit command.
-  const paneText = readFileSync(path.join(dir, 'run', 'subissue-11.pane.log'), 'utf8')
-    .replace(/\x1b\[[0-9;?<>=]*[A-Za-z~]/g, '')
-    .replace(/\s+/g, '');
-  expect(paneText).toContain('git commit -q -m "Implement #11'.replace(/\s+/g, ''));
+  // The raw pane log holds the whole session, up to the wrapper's own last line (Ink redraws only changed cells,
+  // so the agent's screens are not searchable as text there; the approvals above carry the exact commands).
+  const paneLog = readFileSync(path.join(dir, 'run', 'subissue-11.pane.log'), 'utf8');
+  expect(paneLog).toContain('[ccp] agent exited with code 0');
   expect(model.requests.filter((r) => r.subissue === 11).map((r) => r.step)).toEqual([0, 1, 2]);
   // The scripted model found the worktree in Claude Code's environment section and wrote an absolute path.
   const write = events.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)
