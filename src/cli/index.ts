@@ -7,9 +7,11 @@ import { parentWorkflowId, parseIssueNumbers } from '../shared/ids.js';
 import { pauseSignal, resumeSignal, stopSignal } from '../shared/messages.js';
 import { down, stackInfo, up } from '../stack/stack.js';
 import { runningWorkerInfo, workerMismatch } from '../stack/worker-info.js';
-import { createTmuxFromConfig } from '../worker/adapters.js';
+import { createPueueFromConfig, createTmuxFromConfig } from '../worker/adapters.js';
 import { readApprovals, renderApprovals } from './approvals.js';
 import { connectClient } from './client.js';
+import { gatherSubissueDebug } from './debug.js';
+import { renderSubissueDebug } from './debug-view.js';
 import { resolveRepo } from '../config/repo.js';
 import { startParents } from './start.js';
 import { fetchParentStatuses, fetchWorkerPanes } from './status.js';
@@ -137,6 +139,17 @@ for (const [name, description] of [
       }
     });
 }
+
+program
+  .command('debug')
+  .description('everything known about one subissue: phase, error, PR, pueue task, pane log, approvals, events')
+  .argument('<subissue>', 'subissue number, e.g. 12')
+  .action(async (subissue: string) => {
+    const [number] = parseIssueNumbers(subissue);
+    const { config } = configWith({});
+    const client = await connectClient(config);
+    console.log(renderSubissueDebug(await gatherSubissueDebug(client, createPueueFromConfig(config), config, number)));
+  });
 
 program
   .command('approvals')

@@ -36,7 +36,7 @@ test.each([
 test('ccp --help lists the commands', async () => {
   const run = await ccp(['--help']);
   expect(run.exitCode).toBe(0);
-  for (const command of ['up', 'down', 'start', 'status', 'pause', 'resume', 'stop', 'approvals', 'demo']) expect(run.stdout).toContain(`${command} `);
+  for (const command of ['up', 'down', 'start', 'status', 'pause', 'resume', 'stop', 'debug', 'approvals', 'demo']) expect(run.stdout).toContain(`${command} `);
 });
 
 test('ccp down with nothing running says so', async () => {

@@ -1,5 +1,7 @@
 // The whole path on real parts: Temporal, pueued, tmux, git, the GitHub stand-in, real Claude Code.
 import { startParents } from '../../src/cli/start.js';
+import { gatherSubissueDebug } from '../../src/cli/debug.js';
+import { renderSubissueDebug } from '../../src/cli/debug-view.js';
 import { subissueLabel } from '../../src/shared/ids.js';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
@@ -120,6 +122,15 @@ test('a subissue whose agent fails is visible as failed in workflow, pueue mirro
 
   const { renderStatus } = await import('../../src/cli/status-view.js');
   expect(renderStatus([status])).toContain(`#${failed!.number} failed`);
+  // `ccp debug` puts it together: the failure, the agent's last words, the pueue task, the pane log.
+  const debug = renderSubissueDebug(await gatherSubissueDebug(h.env.client, h.deps.pueue, h.config, failed!.number));
+  expect(debug).toContain(`subissue #${failed!.number} `);
+  expect(debug).toMatch(/phase: +failed — the agent made no changes/);
+  expect(debug).toMatch(/agent said last:\n +I cannot do subissue/);
+  expect(debug).toMatch(new RegExp(`pueue: +task ${task!.id} Failed\\(1\\)`));
+  expect(debug).toMatch(/pane log: .*subissue-\d+\.pane\.log \(\d+ KiB\)/);
+  await expect(gatherSubissueDebug(h.env.client, h.deps.pueue, h.config, 99999)).rejects.toThrow(/no parent workflow knows subissue #99999/);
+
   // Started again, the run picks up where it ended: the merged subissue is not worked on twice, the failed
   // one runs again (and fails again: it is scripted to), and its pueue task follows the new run.
   const sessionsOf = (n: number) => h.offline.model.requests.filter((r) => r.subissue === n && r.step === 0).length;
