@@ -125,13 +125,21 @@ async function summarize(
   return { ok, parents, ...extras, elapsedSeconds: Math.round((Date.now() - started) / 1000) };
 }
 
-export async function runDemo(flags: { json?: boolean; keep?: boolean; workers: number }): Promise<number> {
+export interface DemoFlags {
+  json?: boolean;
+  keep?: boolean;
+  workers: number;
+  /** Milliseconds the scripted model "thinks" per turn: enough to watch the panes; 0 = as fast as it goes. */
+  pace: number;
+}
+
+export async function runDemo(flags: DemoFlags): Promise<number> {
   const started = Date.now();
   // With --json, stdout's last line is the summary: progress goes to stderr.
   const log = (line: string) => (flags.json ? console.error(line) : console.log(line));
   const dir = mkdtempSync(path.join(tmpdir(), 'ccp-demo-'));
   log(`ccp demo in ${dir}`);
-  const offline = await startOfflineServices(dir);
+  const offline = await startOfflineServices(dir, { paceMs: flags.pace });
   const env = await demoEnvironment(offline, flags.workers);
   const config = loadConfig(env);
   let summary: DemoSummary | undefined;

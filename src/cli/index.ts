@@ -9,6 +9,7 @@ import { down, stackInfo, up } from '../stack/stack.js';
 import { runningWorkerInfo, workerMismatch } from '../stack/worker-info.js';
 import { createPueueFromConfig, createTmuxFromConfig } from '../worker/adapters.js';
 import { readApprovals, renderApprovals } from './approvals.js';
+import type { DemoFlags } from './demo.js';
 import { connectClient } from './client.js';
 import { gatherSubissueDebug } from './debug.js';
 import { renderSubissueDebug } from './debug-view.js';
@@ -16,6 +17,12 @@ import { resolveRepo } from '../config/repo.js';
 import { startParents } from './start.js';
 import { fetchParentStatuses, fetchWorkerPanes } from './status.js';
 import { renderStatus } from './status-view.js';
+
+function paceOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 60_000) throw new InvalidArgumentError('give milliseconds from 0 to 60000');
+  return n;
+}
 
 function workersOption(value: string): number {
   const n = Number(value);
@@ -168,7 +175,8 @@ program
   .option('--json', 'print a JSON summary as the last line')
   .option('--keep', 'keep everything running after the demo until Ctrl-C')
   .option('-w, --workers <n>', 'worker panes', workersOption, 3)
-  .action(async (flags: { json?: boolean; keep?: boolean; workers: number }) => {
+  .option('--pace <ms>', 'how long the scripted model thinks per turn (0: full speed)', paceOption, 1500)
+  .action(async (flags: DemoFlags) => {
     const { runDemo } = await import('./demo.js');
     process.exitCode = await runDemo(flags);
   });

@@ -11,7 +11,7 @@ const ccpBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 
 
 test('ccp demo --json closes both parents with every subissue merged, and leaves nothing running', async () => {
   const sandbox = mkdtempSync('/tmp/ccp-e2e-');
-  const run = await execa(process.execPath, [ccpBin, 'demo', '--json'], {
+  const run = await execa(process.execPath, [ccpBin, 'demo', '--json', '--pace', '0'], {
     env: { CCP_TMUX_SOCKET: path.join(sandbox, 'tmux.sock'), CCP_TMUX_CONFIG: '/dev/null' },
     reject: false,
     timeout: 12 * 60_000,

@@ -23,7 +23,13 @@ export interface ModelServer {
 
 const MODEL_ID = 'claude-ccp-standin';
 
-export async function startModelServer(options: { port?: number } = {}): Promise<ModelServer> {
+export interface ModelServerOptions {
+  port?: number;
+  /** "Thinking time" before each work-session answer, so a person watching the panes can follow (demo). */
+  paceMs?: number;
+}
+
+export async function startModelServer(options: ModelServerOptions = {}): Promise<ModelServer> {
   const requests: ModelRequestLog[] = [];
   const bodies: unknown[] = [];
   let counter = 0;
@@ -73,14 +79,19 @@ export async function startModelServer(options: { port?: number } = {}): Promise
         content: reply.content, stop_reason: reply.stopReason, stop_sequence: null,
         usage: { input_tokens: inputTokens, output_tokens: outputTokens(reply.content) },
       };
-      if (!stream) {
-        res.writeHead(200, { 'content-type': 'application/json', 'request-id': message.id });
-        res.end(JSON.stringify(message));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': message.id });
-      for (const [event, data] of sseEvents(message)) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      res.end();
+      const send = () => {
+        if (!stream) {
+          res.writeHead(200, { 'content-type': 'application/json', 'request-id': message.id });
+          res.end(JSON.stringify(message));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'request-id': message.id });
+        for (const [event, data] of sseEvents(message)) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        res.end();
+      };
+      const pace = reply.kind.startsWith('work') ? options.paceMs ?? 0 : 0;
+      if (pace > 0) setTimeout(send, pace);
+      else send();
     });
   });
 
