@@ -54,10 +54,15 @@ async function tmuxSessionName(socket: string | undefined): Promise<string> {
   return taken ? 'claude-workers-demo' : 'claude-workers';
 }
 
-async function demoEnvironment(offline: OfflineServices, workers: number): Promise<NodeJS.ProcessEnv> {
+/** The environment of a stack on the offline services: own state dir and ports, fast merge polling. */
+export async function demoEnvironment(
+  offline: OfflineServices,
+  workers: number,
+  base: NodeJS.ProcessEnv = process.env,
+): Promise<NodeJS.ProcessEnv> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...base,
     ...offline.env,
     CCP_HOME: path.join(offline.dir, 'ccp-home'),
     CCP_TEMPORAL_PORT: String(port),

@@ -2,19 +2,18 @@
 import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CCP_BIN } from '../../src/stack/stack.js';
 
-const ccpBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'ccp.js');
 const home = mkdtempSync('/tmp/ccp-cli-');
-// No token anywhere, no `gh` on PATH, and a state dir of its own.
 const badPolicy = path.join(home, 'bad-policy.json');
 writeFileSync(badPolicy, '{"deny": [');
 const unknownRule = path.join(home, 'unknown-rule.json');
 writeFileSync(unknownRule, JSON.stringify({ deny: ['Bash(git push'] }));
+// No token anywhere, no `gh` on PATH, and a state dir of its own.
 const baseEnv = { PATH: '/usr/bin:/bin', HOME: home, CCP_HOME: path.join(home, 'ccp') };
 
 async function ccp(args: string[], env: Record<string, string> = {}) {
-  return execa(process.execPath, [ccpBin, ...args], { env: { ...baseEnv, ...env }, extendEnv: false, reject: false, cwd: home });
+  return execa(process.execPath, [CCP_BIN, ...args], { env: { ...baseEnv, ...env }, extendEnv: false, reject: false, cwd: home });
 }
 
 test.each([

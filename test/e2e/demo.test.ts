@@ -3,15 +3,14 @@
 import { execa } from 'execa';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { canConnect } from '../../src/stack/temporal-server.js';
 import type { DemoSummary } from '../../src/cli/demo.js';
+import { CCP_BIN } from '../../src/stack/stack.js';
 
-const ccpBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'ccp.js');
 
 test('ccp demo --json closes both parents with every subissue merged, and leaves nothing running', async () => {
   const sandbox = mkdtempSync('/tmp/ccp-e2e-');
-  const run = await execa(process.execPath, [ccpBin, 'demo', '--json', '--pace', '0'], {
+  const run = await execa(process.execPath, [CCP_BIN, 'demo', '--json', '--pace', '0'], {
     env: { CCP_TMUX_SOCKET: path.join(sandbox, 'tmux.sock'), CCP_TMUX_CONFIG: '/dev/null' },
     reject: false,
     timeout: 12 * 60_000,
@@ -41,7 +40,7 @@ test('ccp demo --json closes both parents with every subissue merged, and leaves
   expect(run.stderr).toContain('Web UI:    http://127.0.0.1:');
   // Every dialog the agents raised is in the audit log `ccp approvals` reads. The demo does not pre-trust its
   // worktrees, so the pane watcher also answered Claude Code's trust and API-key dialogs, by their text.
-  const approvals = await execa(process.execPath, [ccpBin, 'approvals', '--json'], { env: { CCP_HOME: path.join(summary.dir, 'ccp-home') } });
+  const approvals = await execa(process.execPath, [CCP_BIN, 'approvals', '--json'], { env: { CCP_HOME: path.join(summary.dir, 'ccp-home') } });
   const decisions = JSON.parse(approvals.stdout) as Array<{ label: string; title: string; decision: string }>;
   const tools = new Set(['Create file', 'Bash command']);
   for (const label of subNumbers) {

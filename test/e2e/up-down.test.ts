@@ -4,14 +4,13 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createPueueAdapter } from '../../src/adapters/pueue.js';
 import { createTmuxAdapter } from '../../src/adapters/tmux.js';
 import { toolPath } from '../../src/config/tools.js';
 import { canConnect } from '../../src/stack/temporal-server.js';
 import { isAlive } from '../../src/stack/processes.js';
+import { CCP_BIN } from '../../src/stack/stack.js';
 
-const ccpBin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'ccp.js');
 
 test('up starts pueued, the tmux session and the worker on an external server; down stops them', async () => {
   const server = await TestWorkflowEnvironment.createLocal({
@@ -30,7 +29,7 @@ test('up starts pueued, the tmux session and the worker on an external server; d
   const tmux = createTmuxAdapter({ socketPath: env.CCP_TMUX_SOCKET, configFile: '/dev/null' });
   const pueue = createPueueAdapter({ dir: path.join(env.CCP_HOME, 'pueue'), pueueBinary: toolPath('pueue'), pueuedBinary: toolPath('pueued') });
   try {
-    const up = await execa(process.execPath, [ccpBin, 'up', '--workers', '2'], { env, reject: false });
+    const up = await execa(process.execPath, [CCP_BIN, 'up', '--workers', '2'], { env, reject: false });
     expect(up.stderr).toBe('');
     expect(up.exitCode).toBe(0);
     expect(up.stdout).toContain('ccp is up with 2 workers.');
@@ -45,11 +44,11 @@ test('up starts pueued, the tmux session and the worker on an external server; d
     expect((await pueue.status()).length).toBe(0); // pueued answers; nothing mirrored yet
 
     // A second `up` finds everything running and starts nothing new.
-    const again = await execa(process.execPath, [ccpBin, 'up', '--workers', '2'], { env, reject: false });
+    const again = await execa(process.execPath, [CCP_BIN, 'up', '--workers', '2'], { env, reject: false });
     expect(again.exitCode).toBe(0);
     expect(Number(readFileSync(path.join(runDir, 'worker.pid'), 'utf8'))).toBe(workerPid);
 
-    const down = await execa(process.execPath, [ccpBin, 'down'], { env, reject: false });
+    const down = await execa(process.execPath, [CCP_BIN, 'down'], { env, reject: false });
     expect(down.exitCode).toBe(0);
     expect(down.stdout).toContain('stopped: worker, tmux session claude-workers, pueued');
     expect(isAlive(workerPid)).toBe(false);
@@ -57,7 +56,7 @@ test('up starts pueued, the tmux session and the worker on an external server; d
     await expect(pueue.status()).rejects.toThrow();
     expect(await canConnect(address)).toBe(true);
   } finally {
-    await execa(process.execPath, [ccpBin, 'down'], { env, reject: false });
+    await execa(process.execPath, [CCP_BIN, 'down'], { env, reject: false });
     await server.teardown();
   }
 });

@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectClient } from '../../src/cli/client.js';
+import { demoEnvironment } from '../../src/cli/demo.js';
 import { startParents } from '../../src/cli/start.js';
 import { loadConfig } from '../../src/config/config.js';
-import { freePort } from '../../src/offline/ports.js';
 import { startOfflineServices, type OfflineServices } from '../../src/offline/services.js';
 import { mergeOpenPullRequests } from '../../src/offline/reviewer.js';
 import { parentStatusQuery } from '../../src/shared/messages.js';
@@ -26,18 +26,11 @@ test('a worker killed mid-session comes back and re-attaches to the running agen
   const dir = mkdtempSync('/tmp/ccp-crash-');
   offline = await startOfflineServices(dir);
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...offline.env,
-    CCP_HOME: path.join(dir, 'home'),
-    CCP_TEMPORAL_PORT: String(await freePort()),
-    CCP_TEMPORAL_UI_PORT: String(await freePort()),
-    CCP_TMUX_SOCKET: path.join(dir, 'tmux.sock'),
+    ...(await demoEnvironment(offline, 1, { ...process.env, CCP_TMUX_SOCKET: path.join(dir, 'tmux.sock') })),
     CCP_TMUX_CONFIG: '/dev/null',
-    CCP_WORKERS: '1',
     CCP_MERGE_POLL_SECONDS: '1',
     CCP_AGENT_PRETRUST: 'on',
   };
-  delete env.CCP_TEMPORAL_ADDRESS;
   const config = loadConfig(env);
   const tmux = createTmuxFromConfig(config);
   const workerPidFile = path.join(config.paths.run, 'worker.pid');
