@@ -47,6 +47,23 @@ function workersLine(workers: WorkerPaneView[]): string {
   return `Workers (${busy}/${workers.length} busy): ${panes}`;
 }
 
+const HOUR_MS = 3_600_000;
+
+/** PRs opened in the last hour, and the mean time from starting a subissue to its PR. */
+export function throughput(parents: ParentStatus[], now: Date): { lastHour: number; meanMinutes?: number } {
+  const subs = parents.flatMap((p) => p.subissues).filter((s) => s.prOpenedAt);
+  const lastHour = subs.filter((s) => now.getTime() - Date.parse(s.prOpenedAt as string) <= HOUR_MS).length;
+  const durations = subs.filter((s) => s.startedAt).map((s) => Date.parse(s.prOpenedAt as string) - Date.parse(s.startedAt as string));
+  const meanMinutes = durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length / 60_000 : undefined;
+  return { lastHour, meanMinutes };
+}
+
+function throughputLine(parents: ParentStatus[], now: Date): string | undefined {
+  const t = throughput(parents, now);
+  if (t.meanMinutes === undefined) return undefined;
+  return `Throughput: ${t.lastHour} PR${t.lastHour === 1 ? '' : 's'} in the last hour · ${t.meanMinutes.toFixed(1)} min per subissue (start → PR)`;
+}
+
 export function renderStatus(parents: ParentStatus[], now: Date = new Date(), workers?: WorkerPaneView[]): string {
   const lines = [`ccp status — ${now.toISOString().replace('T', ' ').slice(0, 19)} UTC`];
   if (workers && workers.length > 0) lines.push(workersLine(workers));
@@ -55,7 +72,10 @@ export function renderStatus(parents: ParentStatus[], now: Date = new Date(), wo
     return lines.join('\n');
   }
   const c = queueCounts(parents);
-  lines.push(`Queue: waiting ${c.waiting} | working ${c.working} | merged ${c.done} | failed ${c.failed}`, '');
+  lines.push(`Queue: waiting ${c.waiting} | working ${c.working} | merged ${c.done} | failed ${c.failed}`);
+  const rate = throughputLine(parents, now);
+  if (rate) lines.push(rate);
+  lines.push('');
   for (const parent of parents) {
     const merged = parent.subissues.filter((s) => s.phase === 'merged').length;
     const paused = parent.paused ? ' (paused)' : '';

@@ -27,6 +27,10 @@ export interface SubissueStatus {
   paneId?: string;
   error?: string;
   updatedAt: string;
+  /** When work on it began (worktree), its PR opened, and it was merged: for throughput figures. */
+  startedAt?: string;
+  prOpenedAt?: string;
+  mergedAt?: string;
 }
 
 export type ParentPhase =

@@ -69,7 +69,11 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
   setHandler(subissueProgressSignal, (progress) => {
     const sub = status.subissues.find((s) => s.number === progress.number);
     if (!sub || sub.phase === 'merged' || sub.phase === 'failed') return; // late signals never undo an end state
-    Object.assign(sub, { phase: progress.phase, updatedAt: now() });
+    const at = now();
+    Object.assign(sub, { phase: progress.phase, updatedAt: at });
+    if (progress.phase === 'worktree') sub.startedAt ??= at;
+    if (progress.phase === 'pr-open') sub.prOpenedAt ??= at;
+    if (progress.phase === 'merged') sub.mergedAt ??= at;
     if (progress.pr) sub.pr = progress.pr;
     if (progress.paneId) sub.paneId = progress.paneId;
     if (progress.error) sub.error = progress.error;
@@ -161,6 +165,7 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
         handle.result().then(
           (result) => {
             sub.pr = result.pr;
+            sub.mergedAt ??= now();
             settle(sub, 'merged');
           },
           (err: unknown) => settle(sub, isCancellation(err) ? 'stopped' : 'failed', failureMessage(err)),

@@ -41,6 +41,10 @@ test('one issue with two subissues runs to PRs, merges and a closed parent', asy
 
   for (const sub of status.subissues) {
     expect(sub.phase).toBe('merged');
+    // Timestamps for throughput figures, in order.
+    const times = [sub.startedAt, sub.prOpenedAt, sub.mergedAt].map((t) => Date.parse(t ?? ''));
+    expect(times.every(Number.isFinite)).toBe(true);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
     const issue = h.offline.github.getIssue(h.repo.owner, h.repo.repo, sub.number)!;
     expect(issue.state).toBe('closed');
     for (const field of ['**Parent Issue**: #', '**Estimated Hours**:', '**Priority**:', '## Description', '## Acceptance Criteria', '## Technical Context']) {

@@ -1,6 +1,6 @@
 import { pullRequestBody, renderSubissueBody, subissueMarker, subissueTitle } from '../../src/core/templates.js';
 import { parentWorkflowId, parseIssueNumbers, parseRepo, repoFromRemoteUrl, subissueWorkflowId } from '../../src/shared/ids.js';
-import { renderStatus } from '../../src/cli/status-view.js';
+import { renderStatus, throughput } from '../../src/cli/status-view.js';
 import { loadConfig, taskQueues } from '../../src/config/config.js';
 import type { IssueSummary, PlannedSubissue } from '../../src/shared/types.js';
 
@@ -95,4 +95,18 @@ test('status view lists worker panes with their subissues', () => {
   const withPanes = renderStatus([parent], new Date(0), [{ id: '%1', task: 'subissue-3' }]);
   expect(withPanes).toContain('#3 agent    normal   T3 [pane %1]');
   expect(withPanes).toContain('#4 agent    normal   T4 (waiting for a free pane)');
+});
+
+test('throughput counts PRs of the last hour and the mean time from start to PR', () => {
+  const at = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 12, 0) + minutes * 60_000).toISOString();
+  const sub = (number: number, startedAt: string, prOpenedAt?: string) => ({
+    key: `k${number}`, number, title: `T${number}`, priority: 'normal' as const, dependsOn: [], phase: 'pr-open' as const,
+    updatedAt: '', startedAt, prOpenedAt,
+  });
+  const parents = [{ repo: { owner: 'o', repo: 'r' }, number: 1, title: 'P', phase: 'running' as const, paused: false,
+    subissues: [sub(2, at(-100), at(-90)), sub(3, at(-30), at(-10)), sub(4, at(-5))] }];
+  const now = new Date(at(0));
+  expect(throughput(parents, now)).toEqual({ lastHour: 1, meanMinutes: 15 });
+  expect(renderStatus(parents, now)).toContain('Throughput: 1 PR in the last hour · 15.0 min per subissue (start → PR)');
+  expect(renderStatus([], now)).not.toContain('Throughput');
 });
