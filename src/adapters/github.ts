@@ -32,7 +32,6 @@ export interface GitHubAdapter {
   findPullRequestByHead(repo: RepoRef, branch: string): Promise<PullRequestRef | undefined>;
   getPullRequest(repo: RepoRef, pullNumber: number): Promise<PullRequestRef>;
   mergePullRequest(repo: RepoRef, pullNumber: number): Promise<void>;
-  createComment(repo: RepoRef, issueNumber: number, body: string): Promise<void>;
   /** One comment per `marker` (a hidden HTML comment inside `body`): updated in place, created only if missing. */
   upsertComment(repo: RepoRef, issueNumber: number, marker: string, body: string): Promise<void>;
   closeIssue(repo: RepoRef, issueNumber: number, reason: 'completed' | 'not_planned'): Promise<void>;
@@ -260,11 +259,6 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
             { cause: error },
           );
         }
-      }),
-
-    createComment: (repo, issueNumber, body) =>
-      call(`comment on #${issueNumber}`, repo, async () => {
-        await octokit.rest.issues.createComment({ ...at(repo), issue_number: issueNumber, body });
       }),
 
     upsertComment: (repo, issueNumber, marker, body) =>

@@ -85,7 +85,7 @@ function progressPrinter(log: (line: string) => void) {
       if (seen.get(key) !== parent.phase) log(`  #${parent.number} ${parent.title}: ${parent.phase}`);
       seen.set(key, parent.phase);
       for (const sub of parent.subissues) {
-        const detail = `${sub.phase}${sub.pr ? ` (PR #${sub.pr.number})` : ''}${sub.paneId && sub.phase === 'agent' ? ` in pane ${sub.paneId}` : ''}`;
+        const detail = `${sub.phase}${sub.pr ? ` (PR #${sub.pr.number})` : ''}`;
         if (seen.get(`${key}/${sub.number}`) !== detail) log(`    #${sub.number} ${sub.title}: ${detail}`);
         seen.set(`${key}/${sub.number}`, detail);
       }

@@ -46,13 +46,9 @@ export function readAllFiles(dir: string): string {
   return parts.join('\n');
 }
 
-export async function originFile(h: Harness, branch: string, file: string): Promise<string> {
-  const { stdout } = await execa('git', ['--git-dir', h.offline.repo.originPath, 'show', `${branch}:${file}`]);
-  return stdout;
-}
-
-export async function originLog(h: Harness, branch: string): Promise<string> {
-  const { stdout } = await execa('git', ['--git-dir', h.offline.repo.originPath, 'log', '--format=%s', branch]);
+/** git run in the bare "origin" (GitHub's copy, where merges land). */
+export async function originGit(h: Harness, ...args: string[]): Promise<string> {
+  const { stdout } = await execa('git', ['--git-dir', h.offline.repo.originPath, ...args]);
   return stdout;
 }
 

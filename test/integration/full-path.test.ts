@@ -6,7 +6,7 @@ import { subissueLabel } from '../../src/shared/ids.js';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { driveToEnd, originFile, originLog, readAllFiles, seedAndStart, settledMirror } from '../helpers/drive.js';
+import { driveToEnd, originGit, readAllFiles, seedAndStart, settledMirror } from '../helpers/drive.js';
 
 let h: Harness;
 
@@ -57,8 +57,8 @@ test('one issue with two subissues runs to PRs, merges and a closed parent', asy
     expect(prBody).toContain(`Closes #${sub.number}`);
     expect(prBody).toContain(`Part of #${issueNumber}`);
     // The agent's real change (its own commit, made through an approved Bash prompt) reached the default branch.
-    expect(await originFile(h, 'main', `notes/subissue-${sub.number}.md`)).toContain(`${sub.number}`);
-    expect(await originLog(h, 'main')).toContain(`Implement #${sub.number}:`);
+    expect(await originGit(h, 'show', `main:notes/subissue-${sub.number}.md`)).toContain(`${sub.number}`);
+    expect(await originGit(h, 'log', '--format=%s', 'main')).toContain(`Implement #${sub.number}:`);
     // pueue mirrored it and ended in Success; the worktree is gone.
     const task = await settledMirror(h, subissueLabel(sub.number));
     expect(task?.state).toBe('Success');

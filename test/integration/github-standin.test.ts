@@ -115,10 +115,16 @@ describe('GitHub adapter against the stand-in', () => {
     expect((await raw('GET', `/repos/acme/widgets/pulls/${created.number}/merge`)).status).toBe(204);
   });
 
-  test('createComment, closeIssue and ensureLabel', async () => {
+  test('upsertComment, closeIssue and ensureLabel', async () => {
     const issue = await github.createIssue(repo, { title: 'talk', body: '' });
-    await github.createComment(repo, issue.number, 'first');
-    expect(standIn.comments(repo.owner, repo.repo, issue.number).map((comment) => comment.body)).toEqual(['first']);
+    const marker = '<!-- ccp:test -->';
+    await github.upsertComment(repo, issue.number, marker, `${marker} first`);
+    expect(standIn.comments(repo.owner, repo.repo, issue.number).map((comment) => comment.body)).toEqual([`${marker} first`]);
+    // The same marker updates that comment in place; another marker gets its own.
+    await github.upsertComment(repo, issue.number, marker, `${marker} second`);
+    await github.upsertComment(repo, issue.number, '<!-- other -->', '<!-- other --> x');
+    expect(standIn.comments(repo.owner, repo.repo, issue.number).map((comment) => comment.body))
+      .toEqual([`${marker} second`, '<!-- other --> x']);
 
     await github.closeIssue(repo, issue.number, 'not_planned');
     expect(standIn.getIssue(repo.owner, repo.repo, issue.number)).toMatchObject({ state: 'closed', stateReason: 'not_planned' });
