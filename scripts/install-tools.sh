@@ -59,6 +59,11 @@ install_pueue() {
 
 ensure_debian_package tmux tmux
 ensure_debian_package git git
+# The agents' OS sandbox (Claude Code's sandbox on Linux): bubblewrap confines, socat proxies the network allowlist,
+# ripgrep is what the sandbox uses to find files it must protect.
+ensure_debian_package bwrap bubblewrap
+ensure_debian_package socat socat
+ensure_debian_package rg ripgrep
 install_temporal
 install_pueue
 

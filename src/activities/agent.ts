@@ -1,7 +1,7 @@
 // Agent session activity: one Claude Code session in a tmux worker pane, heartbeating while it runs.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { AGENT_FAILED } from '../shared/failures.js';
-import { NoFreePane, type AgentAdapter, type AgentProgress, type AgentSessionResult } from '../adapters/agent.js';
+import { NoFreePane, type AgentAdapter, type AgentProgress, type AgentSessionResult } from '../agents/types.js';
 
 const HEARTBEAT_EVERY_MS = 5_000;
 const SCREEN_LINES_IN_ERRORS = 12;

@@ -1,6 +1,6 @@
 // Analyzer activity: asks the agent (print mode) to split an issue into subissues and validates the plan.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { AgentAdapter } from '../adapters/agent.js';
+import type { AgentAdapter } from '../agents/types.js';
 import { parsePlan, PlanError } from '../core/plan.js';
 import { buildAnalyzerPrompt } from '../core/prompts.js';
 import type { IssueSummary, Plan, RepoRef } from '../shared/types.js';

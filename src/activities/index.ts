@@ -1,5 +1,5 @@
 // All activities, built by factories over their adapters so tests hand in isolated real instances.
-import type { AgentAdapter } from '../adapters/agent.js';
+import type { AgentAdapter } from '../agents/types.js';
 import type { GitAdapter } from '../adapters/git.js';
 import type { GitHubAdapter } from '../adapters/github.js';
 import type { PueueAdapter } from '../adapters/pueue.js';

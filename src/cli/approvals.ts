@@ -1,7 +1,7 @@
 // `ccp approvals`: the approval audit log (one JSON line per dialog decision, written by the agent adapter) read
 // back and shown as a table.
 import { readFileSync } from 'node:fs';
-import type { ApprovalRecordLine } from '../adapters/agent.js';
+import type { ApprovalRecordLine } from '../agents/types.js';
 
 export type { ApprovalRecordLine };
 

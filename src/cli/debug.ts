@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { readHookEvents, sessionFiles } from '../adapters/claude-code-files.js';
+import { readHookEvents, sessionFiles } from '../agents/claude-code/session-files.js';
 import type { PueueAdapter } from '../adapters/pueue.js';
 import type { CcpConfig } from '../config/config.js';
 import { parentWorkflowId, subissueLabel } from '../shared/ids.js';

@@ -1,6 +1,6 @@
 // The `ccp` command line: thin wiring of commander onto the stack, the Temporal client and the demo.
 import { Command, InvalidArgumentError } from 'commander';
-import { loadPolicyFile } from '../adapters/approval-files.js';
+import { loadPolicyFile } from '../policy/policy-file.js';
 import { resolveGitHubToken } from '../adapters/github.js';
 import { ConfigError, loadConfig, type CcpConfig } from '../config/config.js';
 import { parentWorkflowId, parseIssueNumbers } from '../shared/ids.js';

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ActivityDeps } from '../activities/index.js';
-import { createClaudeCodeAgent } from '../adapters/claude-code.js';
+import { createClaudeCodeAgent } from '../agents/claude-code/agent.js';
 import { createGitAdapter } from '../adapters/git.js';
 import { createGitHubAdapter, resolveGitHubToken } from '../adapters/github.js';
 import { createPueueAdapter } from '../adapters/pueue.js';

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
-import type { ClaudeCodeOptions } from '../../src/adapters/agent.js';
+import type { ClaudeCodeOptions } from '../../src/agents/types.js';
 import type { TmuxAdapter } from '../../src/adapters/tmux.js';
 import { parsePlan } from '../../src/core/plan.js';
 import { buildAnalyzerPrompt } from '../../src/core/prompts.js';

@@ -4,9 +4,9 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AgentProgress, AgentSessionRequest, ClaudeCodeOptions } from '../../src/adapters/agent.js';
+import type { AgentProgress, AgentSessionRequest, ClaudeCodeOptions } from '../../src/agents/types.js';
 import { readApprovals } from '../../src/cli/approvals.js';
-import { detectDialog } from '../../src/core/dialogs.js';
+import { detectDialog } from '../../src/agents/claude-code/dialogs.js';
 import type { ChildSessionConfig } from '../fixtures/run-session.js';
 import { commits, SESSION, sessionRequest, startAgentBed, subissue, waitFor, type AgentBed }
   from '../helpers/agent-bed.js';

@@ -1,7 +1,7 @@
 // Dialog reading and approval decisions against real Claude Code 2.1.329 screens (tmux capture-pane -p -J).
 import { readFileSync } from 'node:fs';
-import { decide } from '../../src/core/approval-policy.js';
-import { detectDialog, keysToChoose, noOption, sameDialog, yesOption, type Dialog } from '../../src/core/dialogs.js';
+import { decide } from '../../src/policy/approval-policy.js';
+import { detectDialog, keysToChoose, noOption, sameDialog, yesOption, type Dialog } from '../../src/agents/claude-code/dialogs.js';
 
 // Tests run from dist/test/unit; the fixtures stay in the source tree.
 const screen = (name: string): string =>

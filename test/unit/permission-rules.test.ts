@@ -1,10 +1,10 @@
 // Claude Code permission rules: parsing, matching, and the approval policy built on them.
 import { decide, DEFAULT_APPROVAL_POLICY, policyFromDocument, toolRequest, type ApprovalPolicy }
-  from '../../src/core/approval-policy.js';
-import type { Dialog } from '../../src/core/dialogs.js';
+  from '../../src/policy/approval-policy.js';
+import type { Dialog } from '../../src/agents/claude-code/dialogs.js';
 import { matchingRule, normalizePath, parseRule, splitCommand, type MatchMode, type ToolRequest }
-  from '../../src/core/permission-rules.js';
-import { resumeOffset } from '../../src/core/session-events.js';
+  from '../../src/policy/rules.js';
+import { resumeOffset } from '../../src/agents/claude-code/session-events.js';
 
 const paths = { cwd: '/work/repo', home: '/home/ada' };
 const bash = (command: string): ToolRequest => ({ tool: 'Bash', input: { command } });

@@ -4,8 +4,8 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EventPosition } from '../core/session-events.js';
-import { shellQuote } from '../core/shell.js';
+import type { EventPosition } from './session-events.js';
+import { shellQuote } from '../../core/shell.js';
 
 /** Environment every agent session gets: no alternate screen (classic, capturable layout), no network extras. */
 export const AGENT_BASE_ENV: Readonly<Record<string, string>> = {

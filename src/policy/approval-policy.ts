@@ -2,9 +2,9 @@
 // deny rules first: a small default deny set (destructive or privileged commands, and pushing/opening PRs, which ccp
 // does itself) plus the user's policy file; a tool use no rule matches is allowed unless the policy says otherwise.
 // The trust dialog is for ccp's own worktree; the API key is the one ccp put in the agent's environment. Pure.
-import type { Dialog } from './dialogs.js';
+import type { Dialog } from '../agents/claude-code/dialogs.js';
 import { matchingRule, parseRule, RuleSyntaxError, type PathContext, type PermissionRule, type ToolRequest }
-  from './permission-rules.js';
+  from './rules.js';
 
 export interface ApprovalPolicy {
   /** Claude Code permission rules ("Bash(git push:*)", "Edit(//etc/**)"): a tool use matching one is denied. */

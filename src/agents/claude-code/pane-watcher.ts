@@ -1,12 +1,12 @@
 // Watches one interactive Claude Code session in a tmux pane: answers dialogs by policy (by option text, after
 // seeing the same dialog on two polls), notices the end of the turn through the Stop hook, exits the agent with
 // `/exit`, and enforces the timeout and cancellation.
-import type { AgentProgress, ApprovalRecord } from './agent.js';
-import { readExitCode, readHookEvents, type HookEvent, type SessionFiles } from './claude-code-files.js';
-import { sleep } from './pane-pool.js';
-import type { TmuxAdapter } from './tmux.js';
-import { decide, toolRequest, type ApprovalPolicy, type PathContext, type ToolRequest } from '../core/approval-policy.js';
-import { arrowsTo, detectDialog, keysToChoose, noOption, sameDialog, yesOption, type Dialog } from '../core/dialogs.js';
+import type { AgentProgress, ApprovalRecord } from '../types.js';
+import { readExitCode, readHookEvents, type HookEvent, type SessionFiles } from './session-files.js';
+import { sleep } from '../pane-pool.js';
+import type { TmuxAdapter } from '../../adapters/tmux.js';
+import { decide, toolRequest, type ApprovalPolicy, type PathContext, type ToolRequest } from '../../policy/approval-policy.js';
+import { arrowsTo, detectDialog, keysToChoose, noOption, sameDialog, yesOption, type Dialog } from './dialogs.js';
 
 // Ink may apply two keys that arrive in one read to a stale selection: pace them.
 const KEY_GAP_MS = 120;

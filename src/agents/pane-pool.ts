@@ -1,8 +1,8 @@
 // Hands out worker panes of a tmux session to agent sessions: a pane is free when its @ccp_task is empty and no
 // session of this process holds it. The in-process claim set makes check-and-take atomic between concurrent
 // sessions; @ccp_task makes the claim visible to the dashboard and to other processes.
-import { NoFreePane } from './agent.js';
-import type { PaneInfo, TmuxAdapter } from './tmux.js';
+import { NoFreePane } from './types.js';
+import type { PaneInfo, TmuxAdapter } from '../adapters/tmux.js';
 
 const CLAIM_RETRY_MS = 500;
 

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ApprovalRecordLine } from './agent.js';
-import { DEFAULT_APPROVAL_POLICY, policyFromDocument, PolicyError, type ApprovalPolicy } from '../core/approval-policy.js';
+import type { ApprovalRecordLine } from '../agents/types.js';
+import { DEFAULT_APPROVAL_POLICY, policyFromDocument, PolicyError, type ApprovalPolicy } from './approval-policy.js';
 
 /** The policy in `file` on top of the defaults; any problem is a PolicyError naming the file (and the bad rule). */
 export function loadPolicyFile(file: string): ApprovalPolicy {

@@ -1,6 +1,6 @@
 // Agent adapter: runs the coding agent (Claude Code by default) — print mode for the analyzer, and interactive
 // sessions in a tmux worker pane, answering approval dialogs by policy. Uses the tmux adapter for panes.
-import type { TmuxAdapter } from './tmux.js';
+import type { TmuxAdapter } from '../adapters/tmux.js';
 
 export interface ApprovalRecord {
   at: string;

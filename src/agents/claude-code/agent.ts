@@ -5,18 +5,18 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { execa } from 'execa';
 import { statSync } from 'node:fs';
-import type { AgentAdapter, AgentSessionRequest, AgentSessionResult, AskRequest, ClaudeCodeOptions } from './agent.js';
-import { appendApproval, loadPolicyFile } from './approval-files.js';
+import type { AgentAdapter, AgentSessionRequest, AgentSessionResult, AskRequest, ClaudeCodeOptions } from '../types.js';
+import { appendApproval, loadPolicyFile } from '../../policy/policy-file.js';
 import { AGENT_BASE_ENV, readExitCode, readHookEventPositions, seedClaudeHome, sessionFiles, writeSessionFiles,
-  type SessionFiles } from './claude-code-files.js';
-import { claimPane, PaneClaimAborted, releasePane, type ClaimedPane } from './pane-pool.js';
+  type SessionFiles } from './session-files.js';
+import { claimPane, PaneClaimAborted, releasePane, type ClaimedPane } from '../pane-pool.js';
 import { watchSession } from './pane-watcher.js';
-import type { TmuxAdapter } from './tmux.js';
-import { claudeCodeBinary } from '../config/tools.js';
-import { DEFAULT_APPROVAL_POLICY } from '../core/approval-policy.js';
-import { redactSecrets } from '../core/env-scrub.js';
-import { resumeOffset } from '../core/session-events.js';
-import { shellQuote } from '../core/shell.js';
+import type { TmuxAdapter } from '../../adapters/tmux.js';
+import { claudeCodeBinary } from '../../config/tools.js';
+import { DEFAULT_APPROVAL_POLICY } from '../../policy/approval-policy.js';
+import { redactSecrets } from '../../core/env-scrub.js';
+import { resumeOffset } from './session-events.js';
+import { shellQuote } from '../../core/shell.js';
 
 const DEFAULT_POLL_MS = 300;
 // Normally a pane is free whenever this worker has a free slot; waiting longer means a crashed worker left panes
