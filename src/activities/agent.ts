@@ -2,6 +2,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { AGENT_FAILED } from '../shared/failures.js';
 import { NoFreePane, type AgentAdapter, type AgentProgress, type AgentSessionResult } from '../agents/types.js';
+import type { PendingApproval } from '../shared/messages.js';
+import { askPerson } from './needs-you.js';
 
 const HEARTBEAT_EVERY_MS = 5_000;
 const SCREEN_LINES_IN_ERRORS = 12;
@@ -9,6 +11,8 @@ const SCREEN_LINES_IN_ERRORS = 12;
 export interface AgentActivityHooks {
   /** Called once the agent really runs in a pane (the pueue mirror starts its task then). */
   onSessionStart?: (label: string, paneId: string | undefined) => Promise<void>;
+  /** Called when a request starts waiting for a person (the pueue mirror logs it). */
+  onNeedsYou?: (label: string, pending: PendingApproval) => Promise<void>;
 }
 
 export function createAgentActivities({ agent, hooks = {} }: { agent: AgentAdapter; hooks?: AgentActivityHooks }) {
@@ -26,6 +30,15 @@ export function createAgentActivities({ agent, hooks = {} }: { agent: AgentAdapt
           prompt: input.prompt,
           timeoutMs: input.timeoutMs,
           signal: ctx.cancellationSignal,
+          onNeedsYou: (question, signal) => askPerson({
+            client: ctx.client, workflowId: ctx.info.workflowExecution?.workflowId ?? '', question,
+            signal: AbortSignal.any([signal, ctx.cancellationSignal]),
+            onWaiting: (pending) => {
+              hooks.onNeedsYou?.(input.label, pending).catch((err: unknown) => {
+                ctx.log.warn('needs-you hook failed', { label: input.label, error: String(err) });
+              });
+            },
+          }),
           onProgress: (next) => {
             progress = next;
             beat();

@@ -44,7 +44,11 @@ export function createHostBoundActivities(deps: Pick<ActivityDeps, 'git' | 'pueu
 export function createAgentSessionActivities(deps: Pick<ActivityDeps, 'agent' | 'pueue'>) {
   return createAgentActivities({
     agent: deps.agent,
-    hooks: { onSessionStart: (label) => deps.pueue.mirrorStart(label) },
+    hooks: {
+      onSessionStart: (label) => deps.pueue.mirrorStart(label),
+      onNeedsYou: (label, pending) => deps.pueue.mirrorLog(label,
+        `needs you: ${pending.tool} ${pending.subject} — \`ccp approve|deny ${label.replace(/^subissue-/, '')}\``),
+    },
   });
 }
 

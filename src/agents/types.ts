@@ -1,6 +1,11 @@
 // Agent adapter: runs the coding agent (Claude Code by default) — print mode for the analyzer, and interactive
 // sessions in a tmux worker pane, answering approval dialogs by policy. Uses the tmux adapter for panes.
 import type { TmuxAdapter } from '../adapters/tmux.js';
+import type { ApprovalAnswer, ApprovalQuestion } from '../shared/messages.js';
+
+/** A request no policy rule decides, put to a person (`ccp approve|deny`). */
+export type NeedsYouQuestion = ApprovalQuestion;
+export type NeedsYouAnswer = ApprovalAnswer;
 
 export interface ApprovalRecord {
   at: string;
@@ -26,7 +31,9 @@ export interface ApprovalRecordLine extends ApprovalRecord {
 }
 
 export interface AgentProgress {
-  phase: 'claiming-pane' | 'starting' | 'running' | 'approving' | 'exiting' | 'done';
+  phase: 'claiming-pane' | 'starting' | 'running' | 'approving' | 'needs-you' | 'exiting' | 'done';
+  /** While needs-you: what waits for a person. */
+  question?: NeedsYouQuestion;
   paneId?: string;
   approvals: number;
 }
@@ -41,6 +48,9 @@ export interface AgentSessionRequest {
   onProgress?: (progress: AgentProgress) => void;
   /** Aborted when the activity is cancelled: the agent is stopped and the pane freed. */
   signal?: AbortSignal;
+  /** Puts a request no rule decides to a person and resolves with the answer (the agent waits meanwhile); `signal`
+   * aborts when the question went away. Without it such a request is denied. */
+  onNeedsYou?: (question: NeedsYouQuestion, signal: AbortSignal) => Promise<NeedsYouAnswer>;
 }
 
 export interface AgentSessionResult {

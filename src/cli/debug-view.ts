@@ -24,6 +24,8 @@ export function renderSubissueDebug(info: SubissueDebugInfo): string {
   const lines = [
     `subissue #${sub.number} ${sub.title} (${sub.priority}; parent #${info.parent.number} ${info.parent.title}, ${info.parent.workflowId})`,
     `  phase:     ${sub.phase}${sub.error ? ` — ${sub.error.split('\n')[0]}` : ''}`,
+    ...(sub.needsYou ? [`  needs you: ${sub.needsYou.tool} ${sub.needsYou.subject} (${sub.needsYou.reason}; asked ${sub.needsYou.askedAt}, ` +
+      `denied at ${sub.needsYou.expiresAt} unless answered) — ccp approve|deny ${sub.number}`] : []),
     `  PR:        ${sub.pr ? `#${sub.pr.number}${sub.pr.merged ? ' (merged)' : ''} ${sub.pr.url}` : '—'}`,
     `  workflow:  ${sub.workflowId ?? '— (not started)'}${info.webUiUrl ? `  ${info.webUiUrl}` : ''}`,
     `  pueue:     ${info.pueue ? `task ${info.pueue.id} ${info.pueue.state}${info.pueue.exitCode !== undefined ? `(${info.pueue.exitCode})` : ''}` : '—'}${info.pueueLogCommand ? `  (${info.pueueLogCommand})` : ''}`,

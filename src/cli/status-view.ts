@@ -17,11 +17,22 @@ function paneNote(sub: SubissueStatus, workers: WorkerPaneView[] | undefined): s
   return workers && workers.length > 0 ? ' (waiting for a free pane)' : '';
 }
 
+const NEEDS_YOU_WIDTH = 70;
+
+/** "needs you: Bash rm -rf … (ccp approve 12)": what the agent waits for, on one line. */
+function needsYouNote(sub: SubissueStatus): string {
+  if (!sub.needsYou || sub.phase !== 'agent') return '';
+  const what = `${sub.needsYou.tool} ${sub.needsYou.subject}`.replace(/\s+/g, ' ');
+  const short = what.length > NEEDS_YOU_WIDTH ? `${what.slice(0, NEEDS_YOU_WIDTH - 1)}…` : what;
+  return ` — needs you: ${short} (ccp approve|deny ${sub.number})`;
+}
+
 function subissueLine(sub: SubissueStatus, workers?: WorkerPaneView[]): string {
   const pr = sub.pr ? ` PR #${sub.pr.number}${sub.pr.merged ? ' merged' : ''}` : '';
   const pane = paneNote(sub, workers);
   const error = sub.error && (sub.phase === 'failed' || sub.phase === 'blocked') ? ` — ${sub.error.split('\n')[0]}` : '';
-  return `    #${sub.number} ${sub.phase.padEnd(8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}`;
+  const phase = sub.needsYou && sub.phase === 'agent' ? 'NEEDS-YOU' : sub.phase;
+  return `    #${sub.number} ${phase.padEnd(8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}${needsYouNote(sub)}`;
 }
 
 export function queueCounts(parents: ParentStatus[]): Record<'waiting' | 'working' | 'done' | 'failed', number> {
@@ -73,6 +84,8 @@ export function renderStatus(parents: ParentStatus[], now: Date = new Date(), wo
   }
   const c = queueCounts(parents);
   lines.push(`Queue: waiting ${c.waiting} | working ${c.working} | merged ${c.done} | failed ${c.failed}`);
+  const needYou = parents.flatMap((p) => p.subissues).filter((s) => s.needsYou && s.phase === 'agent').length;
+  if (needYou > 0) lines.push(`${needYou} agent${needYou === 1 ? '' : 's'} need${needYou === 1 ? 's' : ''} you: ccp approvals --pending`);
   const rate = throughputLine(parents, now);
   if (rate) lines.push(rate);
   lines.push('');

@@ -33,6 +33,7 @@ const envSchema = z.object({
   CCP_MERGE_POLL_SECONDS: positiveInt('CCP_MERGE_POLL_SECONDS').default(DEFAULT_RUN_SETTINGS.mergePollSeconds),
   CCP_AGENT_TIMEOUT_MINUTES: positiveInt('CCP_AGENT_TIMEOUT_MINUTES').default(DEFAULT_RUN_SETTINGS.agentTimeoutMinutes),
   CCP_AGENT_ATTEMPTS: positiveInt('CCP_AGENT_ATTEMPTS').default(DEFAULT_RUN_SETTINGS.agentAttempts),
+  CCP_NEEDS_YOU_MINUTES: positiveInt('CCP_NEEDS_YOU_MINUTES').default(DEFAULT_RUN_SETTINGS.needsYouMinutes ?? 30),
   CCP_BASE_BRANCH: z.string().default(DEFAULT_RUN_SETTINGS.baseBranch),
 });
 
@@ -108,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       mergePollSeconds: e.CCP_MERGE_POLL_SECONDS,
       agentTimeoutMinutes: e.CCP_AGENT_TIMEOUT_MINUTES,
       agentAttempts: e.CCP_AGENT_ATTEMPTS,
+      needsYouMinutes: e.CCP_NEEDS_YOU_MINUTES,
       baseBranch: e.CCP_BASE_BRANCH,
     },
     paths: {

@@ -1,6 +1,6 @@
 // Signals, queries and the status shapes they carry: one module shared by workflows, the CLI and any code that
 // steers ccp programmatically (`handle.signal(pauseSignal)`, `handle.query(parentStatusQuery)`).
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Priority, PullRequestRef, RepoRef } from './types.js';
 
 export type SubissuePhase =
@@ -27,6 +27,8 @@ export interface SubissueStatus {
   paneId?: string;
   error?: string;
   updatedAt: string;
+  /** A request of its agent that no rule decides, waiting for `ccp approve` / `ccp deny`. */
+  needsYou?: PendingApproval;
   /** When work on it began (worktree), its PR opened, and it was merged: for throughput figures. */
   startedAt?: string;
   prOpenedAt?: string;
@@ -62,6 +64,53 @@ export interface SubissueProgress {
   pr?: SubissueStatus['pr'];
   paneId?: string;
   error?: string;
+  /** The oldest request waiting for a person; null when none waits any more. */
+  needsYou?: PendingApproval | null;
+}
+
+/** What an agent asked that no policy rule decides (the agent waits for the answer). */
+export interface ApprovalQuestion {
+  /** Stable for the same request of the same session, so a retried attempt asks the same question. */
+  id: string;
+  kind: 'tool' | 'dialog';
+  tool: string;
+  /** One line, secrets redacted. */
+  subject: string;
+  /** Why the policy could not decide. */
+  reason: string;
+}
+
+export interface PendingApproval extends ApprovalQuestion {
+  askedAt: string;
+  /** Denied with a reason when nobody answered by then. */
+  expiresAt: string;
+}
+
+export interface ApprovalAnswer {
+  decision: 'allow' | 'deny';
+  reason: string;
+  by: 'person' | 'timeout' | 'policy';
+  /** Allow identical requests of this subissue from now on without asking. */
+  always?: boolean;
+}
+
+/** `ccp approve` / `ccp deny`: answers the oldest pending request (or the one with `id`). */
+export interface AnswerApprovalInput {
+  decision: 'allow' | 'deny';
+  reason?: string;
+  always?: boolean;
+  id?: string;
+}
+
+export interface AnsweredApproval {
+  question: PendingApproval;
+  answer: ApprovalAnswer;
+}
+
+/** The subissue's approvals as its agent session sees them: what waits, and what was answered. */
+export interface ApprovalState {
+  pending: PendingApproval[];
+  answers: Record<string, ApprovalAnswer>;
 }
 
 export const pauseSignal = defineSignal('ccp.pause');
@@ -70,3 +119,13 @@ export const stopSignal = defineSignal<[{ reason: string }]>('ccp.stop');
 export const subissueProgressSignal = defineSignal<[SubissueProgress]>('ccp.subissueProgress');
 
 export const parentStatusQuery = defineQuery<ParentStatus>('ccp.parentStatus');
+
+/** From the agent activity: a request waits for a person. Returns it as recorded (the first ask's times), with the
+ * answer when it already has one (a retried attempt asking again). */
+export const askApprovalUpdate = defineUpdate<{ pending: PendingApproval; answer?: ApprovalAnswer }, [ApprovalQuestion]>(
+  'ccp.askApproval');
+/** From `ccp approve|deny <sub>`: rejected (with the reason) when nothing waits. */
+export const answerApprovalUpdate = defineUpdate<AnsweredApproval, [AnswerApprovalInput]>('ccp.answerApproval');
+/** From the agent activity: the question went away unanswered (the dialog was answered in the pane, the session ended). */
+export const withdrawApprovalSignal = defineSignal<[{ id: string }]>('ccp.withdrawApproval');
+export const approvalStateQuery = defineQuery<ApprovalState>('ccp.approvalState');

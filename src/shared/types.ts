@@ -62,6 +62,8 @@ export interface RunSettings {
   agentAttempts: number;
   /** Branch PRs target; empty = the repository's default branch. */
   baseBranch: string;
+  /** How long a request no rule decides waits for a person (`ccp approve`/`ccp deny`) before it is denied. */
+  needsYouMinutes?: number;
 }
 
 export const DEFAULT_RUN_SETTINGS: RunSettings = {
@@ -69,6 +71,7 @@ export const DEFAULT_RUN_SETTINGS: RunSettings = {
   agentTimeoutMinutes: 60,
   agentAttempts: 2,
   baseBranch: '',
+  needsYouMinutes: 30,
 };
 
 /** Temporal priority keys: lower is dispatched first (1..5, default 3). */

@@ -77,6 +77,8 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
     if (progress.pr) sub.pr = progress.pr;
     if (progress.paneId) sub.paneId = progress.paneId;
     if (progress.error) sub.error = progress.error;
+    if (progress.needsYou !== undefined) sub.needsYou = progress.needsYou ?? undefined;
+    if (progress.phase !== 'agent') delete sub.needsYou;
     tracker.dirty = true;
   });
 

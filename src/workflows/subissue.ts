@@ -11,9 +11,10 @@ import {
 import type { AgentSessionActivities, HostBoundActivities, SharedActivities } from '../activities/index.js';
 import { buildSubissuePrompt } from '../core/prompts.js';
 import { AGENT_FAILED } from '../shared/failures.js';
-import { subissueProgressSignal, type SubissueProgress } from '../shared/messages.js';
+import { subissueProgressSignal, type SubissuePhase, type SubissueProgress } from '../shared/messages.js';
+import { installApprovalBook } from './approvals.js';
 import { subissueBranch, subissueLabel } from '../shared/ids.js';
-import { PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
+import { DEFAULT_RUN_SETTINGS, PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
 
 export interface SubissueWorkflowInput {
   repo: RepoRef;
@@ -43,7 +44,15 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   const { repo, sub, settings } = input;
   const label = subissueLabel(sub.number);
   const branch = subissueBranch(sub.number);
-  const report = (progress: Omit<SubissueProgress, 'number'>) => reportToParent(input.parent.workflowId, { number: sub.number, ...progress });
+  let phase: SubissuePhase = 'queued';
+  const report = (progress: Omit<SubissueProgress, 'number'>) => {
+    phase = progress.phase;
+    return reportToParent(input.parent.workflowId, { number: sub.number, ...progress });
+  };
+  installApprovalBook({
+    timeoutMs: (settings.needsYouMinutes ?? DEFAULT_RUN_SETTINGS.needsYouMinutes ?? 30) * 60_000,
+    onChange: (needsYou) => void reportToParent(input.parent.workflowId, { number: sub.number, phase, needsYou }),
+  });
 
   const host = await shared.claimHost();
   const onHost = proxyActivities<HostBoundActivities>({
