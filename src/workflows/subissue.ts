@@ -6,12 +6,13 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
+  setCurrentDetails,
   sleep,
 } from '@temporalio/workflow';
 import type { AgentSessionActivities, HostBoundActivities, SharedActivities } from '../activities/index.js';
 import { buildSubissuePrompt } from '../core/prompts.js';
 import { AGENT_FAILED } from '../shared/failures.js';
-import { subissueProgressSignal, type SubissuePhase, type SubissueProgress } from '../shared/messages.js';
+import { subissueProgressSignal, type PendingApproval, type SubissuePhase, type SubissueProgress } from '../shared/messages.js';
 import { installApprovalBook } from './approvals.js';
 import { subissueBranch, subissueLabel } from '../shared/ids.js';
 import { DEFAULT_RUN_SETTINGS, PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
@@ -45,13 +46,21 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   const label = subissueLabel(sub.number);
   const branch = subissueBranch(sub.number);
   let phase: SubissuePhase = 'queued';
+  // The Web UI's "current details": what the subissue does now, and what it waits for from a person.
+  const showDetails = (needsYou?: PendingApproval | null) => setCurrentDetails(needsYou
+    ? `**needs you**: ${needsYou.tool} \`${needsYou.subject}\` (${needsYou.reason}) — \`ccp approve ${sub.number}\` or \`ccp deny ${sub.number} --reason "…"\``
+    : `#${sub.number} ${sub.title}: ${phase}`);
   const report = (progress: Omit<SubissueProgress, 'number'>) => {
     phase = progress.phase;
+    showDetails();
     return reportToParent(input.parent.workflowId, { number: sub.number, ...progress });
   };
   installApprovalBook({
     timeoutMs: (settings.needsYouMinutes ?? DEFAULT_RUN_SETTINGS.needsYouMinutes ?? 30) * 60_000,
-    onChange: (needsYou) => void reportToParent(input.parent.workflowId, { number: sub.number, phase, needsYou }),
+    onChange: (needsYou) => {
+      showDetails(needsYou);
+      void reportToParent(input.parent.workflowId, { number: sub.number, phase, needsYou });
+    },
   });
 
   const host = await shared.claimHost();

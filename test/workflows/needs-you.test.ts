@@ -98,6 +98,10 @@ test('an approved request reaches the waiting agent; the subissue goes on to its
   const { pending } = await waitForPending(env.client, handle.workflowId);
   expect(pending).toEqual([expect.objectContaining({ id: 'q-subissue-41', tool: 'Bash', subject: './deploy.sh --for subissue-41' })]);
   expect(Date.parse(pending[0].expiresAt) - Date.parse(pending[0].askedAt)).toBe(30 * 60_000);
+  // The Web UI shows it as the workflow's current details.
+  const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+  expect(metadata.currentDetails).toContain('**needs you**: Bash `./deploy.sh --for subissue-41`');
+  expect(metadata.currentDetails).toContain('ccp approve 41');
   const answered = await handle.executeUpdate(answerApprovalUpdate, { args: [{ decision: 'allow', always: true }] });
   expect(answered.answer).toMatchObject({ decision: 'allow', by: 'person', always: true });
   await expect(handle.result()).resolves.toMatchObject({ number: 41, pr: { merged: true } });
