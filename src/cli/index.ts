@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { loadPolicyFile } from '../policy/policy-file.js';
 import { resolveGitHubToken } from '../adapters/github.js';
 import { ConfigError, loadConfig, type CcpConfig } from '../config/config.js';
-import { parentWorkflowId, parseIssueNumbers } from '../shared/ids.js';
+import { parseIssueNumbers } from '../shared/ids.js';
 import { pauseSignal, resumeSignal, stopSignal } from '../shared/messages.js';
 import { down, stackInfo, up } from '../stack/stack.js';
 import { runningWorkerInfo, workerMismatch } from '../stack/worker-info.js';
@@ -15,7 +15,7 @@ import { connectClient } from './client.js';
 import { gatherSubissueDebug } from './debug.js';
 import { renderSubissueDebug } from './debug-view.js';
 import { resolveRepo } from '../config/repo.js';
-import { startParents } from './start.js';
+import { parentHandle, startParents } from './start.js';
 import { fetchParentStatuses, fetchWorkerPanes } from './status.js';
 import { renderStatus } from './status-view.js';
 
@@ -110,12 +110,13 @@ program
   .description('parent issues and their subissues')
   .option('--watch', 'refresh every 2 s (the dashboard pane runs this)')
   .option('--json', 'print the statuses as JSON')
-  .action(async (flags: { watch?: boolean; json?: boolean }) => {
+  .option('--all', 'every run of each parent, not only its latest')
+  .action(async (flags: { watch?: boolean; json?: boolean; all?: boolean }) => {
     const { config } = configWith({});
     const client = await connectClient(config);
     const tmux = createTmuxFromConfig(config);
     for (;;) {
-      const statuses = await fetchParentStatuses(client);
+      const statuses = await fetchParentStatuses(client, 50, flags.all);
       const text = () => fetchWorkerPanes(tmux, config.tmux.session).then((panes) => renderStatus(statuses, new Date(), panes));
       if (flags.json) console.log(JSON.stringify(statuses, null, 2));
       else if (flags.watch) process.stdout.write(`\x1b[2J\x1b[H${await text()}\n`);
@@ -140,7 +141,7 @@ for (const [name, description] of [
       const repo = await resolveRepo(config);
       const client = await connectClient(config);
       for (const n of parseIssueNumbers(issues)) {
-        const handle = client.workflow.getHandle(parentWorkflowId(repo, n));
+        const handle = await parentHandle(client, repo, n);
         if (name === 'stop') await handle.signal(stopSignal, { reason: 'ccp stop' });
         else await handle.signal(name === 'pause' ? pauseSignal : resumeSignal);
         console.log(`${name}: #${n}`);

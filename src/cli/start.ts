@@ -2,7 +2,7 @@
 // issue finds the running (or finished) workflow instead of starting another.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { parentWorkflowId } from '../shared/ids.js';
+import { legacyParentWorkflowId, parentWorkflowId } from '../shared/ids.js';
 import type { RepoRef, RunSettings } from '../shared/types.js';
 import type { ParentIssueInput } from '../workflows/parent-issue.js';
 
@@ -24,6 +24,12 @@ export async function startParents(
   const results: StartResult[] = [];
   for (const issueNumber of issueNumbers) {
     const workflowId = parentWorkflowId(repo, issueNumber);
+    const legacy = await runningLegacyRun(client, repo, issueNumber);
+    if (legacy) {
+      results.push({ issueNumber, workflowId: legacy, started: false,
+        note: `issue #${issueNumber} is still running under the id an earlier ccp gave it (${legacy}); nothing new started` });
+      continue;
+    }
     const input: ParentIssueInput = { repo, issueNumber, settings };
     try {
       await client.workflow.start('parentIssueWorkflow', {
@@ -49,4 +55,17 @@ export async function startParents(
     }
   }
   return results;
+}
+
+/** A still-running run of the issue under ccp 0.1's workflow id, which the new id would not find. */
+async function runningLegacyRun(client: Client, repo: RepoRef, issueNumber: number): Promise<string | undefined> {
+  const id = legacyParentWorkflowId(repo, issueNumber);
+  const description = await client.workflow.getHandle(id).describe().catch(() => undefined);
+  return description?.status.name === 'RUNNING' ? id : undefined;
+}
+
+/** The handle commands steer a parent by: its workflow, or the run an earlier ccp started under the old id. */
+export async function parentHandle(client: Client, repo: RepoRef, issueNumber: number) {
+  const legacy = await runningLegacyRun(client, repo, issueNumber);
+  return client.workflow.getHandle(legacy ?? parentWorkflowId(repo, issueNumber));
 }

@@ -1,4 +1,5 @@
 // Renders parent statuses for `ccp status` and the dashboard pane. Pure.
+import { oneLineReason } from '../core/reasons.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 
 const BAR_WIDTH = 20;
@@ -30,7 +31,7 @@ function needsYouNote(sub: SubissueStatus): string {
 function subissueLine(sub: SubissueStatus, workers?: WorkerPaneView[]): string {
   const pr = sub.pr ? ` PR #${sub.pr.number}${sub.pr.merged ? ' merged' : ''}` : '';
   const pane = paneNote(sub, workers);
-  const error = sub.error && (sub.phase === 'failed' || sub.phase === 'blocked') ? ` — ${sub.error.split('\n')[0]}` : '';
+  const error = sub.error && (sub.phase === 'failed' || sub.phase === 'blocked') ? ` — ${oneLineReason(sub.error, 100)}` : '';
   const phase = sub.needsYou && sub.phase === 'agent' ? 'NEEDS-YOU' : sub.phase;
   return `    #${sub.number} ${phase.padEnd(8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}${needsYouNote(sub)}`;
 }
@@ -95,7 +96,7 @@ export function renderStatus(parents: ParentStatus[], now: Date = new Date(), wo
     lines.push(`${parent.repo.owner}/${parent.repo.repo}#${parent.number} ${parent.phase}${paused} ${parent.title}`);
     if (parent.subissues.length > 0) lines.push(`  ${progressBar(merged, parent.subissues.length)}`);
     lines.push(...parent.subissues.map((sub) => subissueLine(sub, workers)));
-    if (parent.error) lines.push(`  error: ${parent.error}`);
+    if (parent.error) lines.push(`  error: ${oneLineReason(parent.error)} (the whole story: ccp debug <subissue>, the Web UI)`);
     if (parent.note) lines.push(`  note: ${parent.note}`);
   }
   return lines.join('\n');

@@ -4,10 +4,15 @@ import type { TmuxAdapter } from '../adapters/tmux.js';
 import { parentStatusQuery, type ParentStatus } from '../shared/messages.js';
 import type { WorkerPaneView } from './status-view.js';
 
-export async function fetchParentStatuses(client: Client, limit = 50): Promise<ParentStatus[]> {
+/** One status per parent issue — its latest run — unless `allRuns` (then every run, newest first). */
+export async function fetchParentStatuses(client: Client, limit = 50, allRuns = false): Promise<ParentStatus[]> {
   const statuses: ParentStatus[] = [];
+  const seen = new Set<string>();
+  // Visibility lists newest runs first: the first run seen of an id is its latest.
   for await (const execution of client.workflow.list({ query: `WorkflowType = 'parentIssueWorkflow'` })) {
     if (statuses.length >= limit) break;
+    if (!allRuns && seen.has(execution.workflowId)) continue;
+    seen.add(execution.workflowId);
     try {
       statuses.push(await client.workflow.getHandle(execution.workflowId, execution.runId).query(parentStatusQuery));
     } catch {

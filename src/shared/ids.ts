@@ -1,12 +1,19 @@
 // Workflow ids derived from repo and issue number: starting the same issue twice finds the same workflow.
 import type { RepoRef } from './types.js';
 
+// "owner/name#n": GitHub owners cannot contain "/" and issue numbers are digits, so no two repositories' issues
+// share an id (the earlier `ccp-<owner>-<repo>-<n>` made a-b/c#1 and a/b-c#1 the same workflow).
 export function parentWorkflowId(repo: RepoRef, issueNumber: number): string {
-  return `ccp-${repo.owner}-${repo.repo}-${issueNumber}`;
+  return `ccp-${repo.owner}/${repo.repo}#${issueNumber}`;
 }
 
 export function subissueWorkflowId(repo: RepoRef, parentNumber: number, subNumber: number): string {
-  return `${parentWorkflowId(repo, parentNumber)}-sub-${subNumber}`;
+  return `${parentWorkflowId(repo, parentNumber)}.sub-${subNumber}`;
+}
+
+/** The id ccp 0.1 gave a parent: runs started then keep it, so commands look it up too. */
+export function legacyParentWorkflowId(repo: RepoRef, issueNumber: number): string {
+  return `ccp-${repo.owner}-${repo.repo}-${issueNumber}`;
 }
 
 export function subissueLabel(subNumber: number): string {
@@ -26,8 +33,11 @@ export function parseRepo(text: string): RepoRef {
 
 /** "123,124" / "#123 124" → [123, 124]; throws a message that says what to pass. */
 export function parseIssueNumbers(text: string): number[] {
-  const parts = text.split(/[\s,]+/).map((p) => p.replace(/^#/, '')).filter(Boolean);
-  if (parts.length === 0) throw new Error('no issue numbers given: pass them like 123 or 123,124');
+  const trimmed = text.trim();
+  if (trimmed === '') throw new Error('no issue numbers given: pass them like 123 or 123,124');
+  // "1,,2" or "1," is a typo, not a list of two: say so rather than guess.
+  if (/,\s*,|^,|,$/.test(trimmed)) throw new Error(`"${text}" has an empty item: pass numbers like 123,124`);
+  const parts = trimmed.split(/\s*,\s*|\s+/).map((p) => p.replace(/^#/, ''));
   const numbers = parts.map((p) => {
     if (!/^\d+$/.test(p) || Number(p) < 1) throw new Error(`"${p}" is not an issue number: pass numbers like 123,124`);
     return Number(p);

@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SharedActivities } from '../activities/index.js';
+import { oneLineReason } from '../core/reasons.js';
 import { allTerminal, decideStarts } from '../core/scheduling.js';
 import type { SummaryRow } from '../core/templates.js';
 import {
@@ -82,49 +83,58 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
     tracker.dirty = true;
   });
 
-  const issue = await github.fetchIssue({ repo, issueNumber: input.issueNumber });
-  status.title = issue.title;
-  if (issue.state === 'closed') {
-    status.phase = 'closed';
-    status.note = `#${issue.number} is already closed: nothing to do (reopen it to have ccp work on it)`;
-    return outcome(status, 'closed');
-  }
-  const baseBranch = settings.baseBranch || issue.defaultBranch;
-  if (stopReason) return stopped(status);
-
-  status.phase = 'planning';
-  const plan = await analyzer.planSubissues({ repo, issue, timeoutMs: 10 * 60_000 });
-  if (stopReason) return stopped(status);
-
-  status.phase = 'creating-subissues';
-  const created = await github.createSubissues({ repo, parent: issue, plan });
-  status.subissues = created.map(toStatus);
-  status.phase = 'running';
-
   try {
-    await children.run(() => runChildren(input, status, created, baseBranch, tracker));
-  } catch (err) {
-    if (!isCancellation(err)) throw err;
-  }
-  // After a stop, let cancelled children finish their own clean-up before this workflow closes (and would
-  // terminate them).
-  await Promise.all(tracker.pending);
-  if (stopReason) return stopped(status);
+    const issue = await github.fetchIssue({ repo, issueNumber: input.issueNumber });
+    status.title = issue.title;
+    if (issue.state === 'closed') {
+      status.phase = 'closed';
+      status.note = `#${issue.number} is already closed: nothing to do (reopen it to have ccp work on it)`;
+      return outcome(status, 'closed');
+    }
+    const baseBranch = settings.baseBranch || issue.defaultBranch;
+    if (stopReason) return stopped(status);
 
-  const rows = status.subissues.map(summaryRow);
-  if (status.subissues.every((s) => s.phase === 'merged')) {
-    status.phase = 'closing';
-    await github.closeParentIssue({ repo, parentNumber: input.issueNumber, rows });
-    status.phase = 'closed';
-    return outcome(status, 'closed');
+    status.phase = 'planning';
+    const plan = await analyzer.planSubissues({ repo, issue, timeoutMs: 10 * 60_000 });
+    if (stopReason) return stopped(status);
+
+    status.phase = 'creating-subissues';
+    const created = await github.createSubissues({ repo, parent: issue, plan });
+    status.subissues = created.map(toStatus);
+    status.phase = 'running';
+
+    try {
+      await children.run(() => runChildren(input, status, created, baseBranch, tracker));
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+    }
+    // After a stop, let cancelled children finish their own clean-up before this workflow closes (and would
+    // terminate them).
+    await Promise.all(tracker.pending);
+    if (stopReason) return stopped(status);
+
+    const rows = status.subissues.map(summaryRow);
+    if (status.subissues.every((s) => s.phase === 'merged')) {
+      status.phase = 'closing';
+      await github.closeParentIssue({ repo, parentNumber: input.issueNumber, rows });
+      status.phase = 'closed';
+      return outcome(status, 'closed');
+    }
+    status.phase = 'failed';
+    const failedOnes = status.subissues.filter((s) => s.phase !== 'merged');
+    status.error = `${failedOnes.length} of ${status.subissues.length} subissues did not finish: ${failedOnes
+      .map((s) => `#${s.number} ${s.phase}${s.error ? ` (${oneLineReason(s.error, 120)})` : ''}`)
+      .join('; ')}`;
+    await github.reportProgress({ repo, parentNumber: input.issueNumber, rows, stage: 'unfinished' });
+    throw ApplicationFailure.nonRetryable(status.error, 'SubissuesFailed');
+  } catch (err) {
+    // Whatever phase failed (fetch, plan, create, run, close), status says so with the reason: never "fetching" forever.
+    if (!isCancellation(err) && status.phase !== 'failed') {
+      status.error = `${status.phase} failed: ${oneLineReason(failureMessage(err))}`;
+      status.phase = 'failed';
+    }
+    throw err;
   }
-  status.phase = 'failed';
-  const failedOnes = status.subissues.filter((s) => s.phase !== 'merged');
-  status.error = `${failedOnes.length} of ${status.subissues.length} subissues did not finish: ${failedOnes
-    .map((s) => `#${s.number} ${s.phase}${s.error ? ` (${s.error.split('\n')[0]})` : ''}`)
-    .join('; ')}`;
-  await github.reportProgress({ repo, parentNumber: input.issueNumber, rows, stage: 'unfinished' });
-  throw ApplicationFailure.nonRetryable(status.error, 'SubissuesFailed');
 }
 
 /** Children started so far; their promises settle the subissue's end state (never reject). */
@@ -192,7 +202,9 @@ function toStatus(sub: CreatedSubissue): SubissueStatus {
 }
 
 function summaryRow(sub: SubissueStatus): SummaryRow {
-  return { number: sub.number, title: sub.title, prNumber: sub.pr?.number, outcome: sub.phase === 'merged' ? 'merged' : sub.error ?? sub.phase };
+  // One line, no pane screen: this goes into a table cell on GitHub.
+  return { number: sub.number, title: sub.title, prNumber: sub.pr?.number,
+    outcome: sub.phase === 'merged' ? 'merged' : sub.error ? oneLineReason(sub.error, 120) : sub.phase };
 }
 
 function stopped(status: ParentStatus): ParentOutcome {

@@ -1,5 +1,5 @@
 import { pullRequestBody, renderSubissueBody, subissueMarker, subissueTitle } from '../../src/core/templates.js';
-import { parentWorkflowId, parseIssueNumbers, parseRepo, repoFromRemoteUrl, subissueWorkflowId } from '../../src/shared/ids.js';
+import { legacyParentWorkflowId, parentWorkflowId, parseIssueNumbers, parseRepo, repoFromRemoteUrl, subissueWorkflowId } from '../../src/shared/ids.js';
 import { renderStatus, throughput } from '../../src/cli/status-view.js';
 import { loadConfig, taskQueues } from '../../src/config/config.js';
 import type { IssueSummary, PlannedSubissue } from '../../src/shared/types.js';
@@ -35,14 +35,21 @@ test('PR body closes the subissue and names the parent', () => {
 
 test('workflow ids come from repo and number', () => {
   const repo = parseRepo('octo/hello');
-  expect(parentWorkflowId(repo, 5)).toBe('ccp-octo-hello-5');
-  expect(subissueWorkflowId(repo, 5, 7)).toBe('ccp-octo-hello-5-sub-7');
+  expect(parentWorkflowId(repo, 5)).toBe('ccp-octo/hello#5');
+  expect(subissueWorkflowId(repo, 5, 7)).toBe('ccp-octo/hello#5.sub-7');
+  // Owners and names with dashes no longer meet: a-b/c#1 and a/b-c#1 are different workflows.
+  expect(parentWorkflowId({ owner: 'a-b', repo: 'c' }, 1)).not.toBe(parentWorkflowId({ owner: 'a', repo: 'b-c' }, 1));
+  expect(parentWorkflowId({ owner: 'a', repo: 'b-1' }, 2)).not.toBe(parentWorkflowId({ owner: 'a', repo: 'b' }, 12));
+  expect(legacyParentWorkflowId(repo, 5)).toBe('ccp-octo-hello-5');
 });
 
 test('bad input gets errors that say what to pass', () => {
   expect(() => parseRepo('hello')).toThrow(/owner\/name/);
   expect(() => parseIssueNumbers('12,abc')).toThrow(/"abc" is not an issue number/);
   expect(parseIssueNumbers('#12, 13 12')).toEqual([12, 13]);
+  expect(() => parseIssueNumbers('1,,2')).toThrow('"1,,2" has an empty item: pass numbers like 123,124');
+  expect(() => parseIssueNumbers('1,')).toThrow(/has an empty item/);
+  expect(() => parseIssueNumbers('  ')).toThrow(/no issue numbers given/);
   expect(() => loadConfig({ CCP_WORKERS: 'many' })).toThrow(/CCP_WORKERS must be a number/);
   expect(() => loadConfig({ CCP_WORKERS: '0' })).toThrow(/CCP_WORKERS must be at least 1/);
   expect(() => loadConfig({ CCP_GITHUB_API_URL: 'not a url' })).toThrow(/CCP_GITHUB_API_URL must be a URL/);

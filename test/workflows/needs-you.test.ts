@@ -3,11 +3,10 @@
 // what nobody answered, and a retried attempt finds its question (and answer) where the first one left it.
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { askPerson } from '../../src/activities/needs-you.js';
-import { toolPath } from '../../src/config/tools.js';
 import {
   answerApprovalUpdate,
   approvalStateQuery,
@@ -15,15 +14,14 @@ import {
   type ApprovalQuestion,
   type ApprovalState,
 } from '../../src/shared/messages.js';
-import { DEV_SERVER_EXTRA_ARGS } from '../../src/stack/temporal-server.js';
 import type { SubissueWorkflowInput } from '../../src/workflows/subissue.js';
 import { workflowSource } from '../../src/worker/workers.js';
 import { subissue } from '../helpers/agent-bed.js';
+import { startStubWorkflowEnv, type StubWorkflowEnv } from '../helpers/stub-worker.js';
 
 const QUEUE = 'ccp-needs-you';
+let stub: StubWorkflowEnv;
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 /** What each runAgent attempt got back from askPerson, by subissue label. */
 const answers = new Map<string, ApprovalAnswer[]>();
 /** Labels whose first attempt dies right after asking (a worker crash), so the retry asks again. */
@@ -33,45 +31,27 @@ const question = (label: string): ApprovalQuestion => ({ id: `q-${label}`, kind:
   subject: `./deploy.sh --for ${label}`, reason: 'ccp policy: deploy.sh is not a known development command' });
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: toolPath('temporal') }, extraArgs: DEV_SERVER_EXTRA_ARGS },
-  });
-  const queues = { hostId: 'h', hostQueue: QUEUE, agentQueue: QUEUE };
-  worker = await Worker.create({
-    connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: QUEUE, ...workflowSource(),
-    activities: {
-      claimHost: async () => queues,
-      mirrorCreate: async () => undefined,
-      mirrorLog: async () => undefined,
-      mirrorFinish: async () => undefined,
-      prepareWorktree: async ({ label }: { label: string }) => ({ path: `/tmp/${label}` }),
-      removeWorktree: async () => undefined,
-      commitAndPush: async () => ({ commits: 1 }),
-      openPullRequest: async () => ({ number: 7, url: 'https://example.test/pull/7', merged: false }),
-      waitForMerge: async () => ({ number: 7, url: 'https://example.test/pull/7', merged: true }),
-      runAgent: async ({ label }: { label: string }) => {
-        const ctx = Context.current();
-        const got = askPerson({ client: ctx.client, workflowId: ctx.info.workflowExecution?.workflowId ?? '',
-          question: question(label), signal: ctx.cancellationSignal });
-        if (crashFirstAttempt.delete(label)) {
-          // A crash withdraws nothing: the question stays with the workflow (this poller ends with the answer).
-          got.catch(() => undefined);
-          await sleep(300);
-          throw new Error('worker died');
-        }
-        const answer = await got;
-        answers.set(label, [...(answers.get(label) ?? []), answer]);
-        return { paneId: '%1', exitCode: 0, endedBy: 'stop-hook', approvals: [], reattached: false };
-      },
+  stub = await startStubWorkflowEnv(QUEUE, {
+    runAgent: async ({ label }: { label: string }) => {
+      const ctx = Context.current();
+      const got = askPerson({ client: ctx.client, workflowId: ctx.info.workflowExecution?.workflowId ?? '',
+        question: question(label), signal: ctx.cancellationSignal });
+      if (crashFirstAttempt.delete(label)) {
+        // A crash withdraws nothing: the question stays with the workflow (this poller ends with the answer).
+        got.catch(() => undefined);
+        await sleep(300);
+        throw new Error('worker died');
+      }
+      const answer = await got;
+      answers.set(label, [...(answers.get(label) ?? []), answer]);
+      return { paneId: '%1', exitCode: 0, endedBy: 'stop-hook', approvals: [], reattached: false };
     },
   });
-  running = worker.run();
+  env = stub.env;
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
+  await stub?.close();
 });
 
 async function startSubissue(number: number, needsYouMinutes = 30) {

@@ -1,0 +1,45 @@
+// Workflow tests on the real Temporal dev server (the installed binary) with stub activities: the workflows'
+// own logic, fast, without tmux, git or agents.
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { toolPath } from '../../src/config/tools.js';
+import { DEV_SERVER_EXTRA_ARGS } from '../../src/stack/temporal-server.js';
+import { workflowSource } from '../../src/worker/workers.js';
+
+export interface StubWorkflowEnv {
+  env: TestWorkflowEnvironment;
+  taskQueue: string;
+  close(): Promise<void>;
+}
+
+/** Host activities every subissue needs, doing nothing; a test overrides what it looks at. */
+export const STUB_HOST_ACTIVITIES = {
+  mirrorCreate: async () => undefined,
+  mirrorLog: async () => undefined,
+  mirrorFinish: async () => undefined,
+  prepareWorktree: async ({ label }: { label: string }) => ({ path: `/tmp/${label}` }),
+  removeWorktree: async () => undefined,
+  commitAndPush: async () => ({ commits: 1 }),
+  openPullRequest: async () => ({ number: 7, url: 'https://example.test/pull/7', merged: false }),
+  waitForMerge: async () => ({ number: 7, url: 'https://example.test/pull/7', merged: true }),
+};
+
+export async function startStubWorkflowEnv(taskQueue: string, activities: object): Promise<StubWorkflowEnv> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: toolPath('temporal') }, extraArgs: DEV_SERVER_EXTRA_ARGS },
+  });
+  const queues = { hostId: 'h', hostQueue: taskQueue, agentQueue: taskQueue };
+  const worker = await Worker.create({
+    connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, ...workflowSource(),
+    activities: { claimHost: async () => queues, ...STUB_HOST_ACTIVITIES, ...activities },
+  });
+  const running = worker.run();
+  return {
+    env, taskQueue,
+    close: async () => {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
