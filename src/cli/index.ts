@@ -1,14 +1,17 @@
 // The `ccp` command line: thin wiring of commander onto the stack, the Temporal client and the demo.
 import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { loadPolicyFile } from '../policy/policy-file.js';
-import { resolveGitHubToken } from '../adapters/github.js';
+import { createGitHubAdapter, resolveGitHubToken } from '../adapters/github.js';
 import { ConfigError, loadConfig, type CcpConfig } from '../config/config.js';
-import { parseIssueNumbers } from '../shared/ids.js';
+import { parseIssueNumbers as parseNumbers } from '../shared/ids.js';
 import { pauseSignal, resumeSignal, stopSignal } from '../shared/messages.js';
 import { down, stackInfo, up } from '../stack/stack.js';
 import { runningWorkerInfo, workerMismatch } from '../stack/worker-info.js';
 import { createPueueFromConfig, createTmuxFromConfig } from '../worker/adapters.js';
 import { readApprovals, renderApprovals } from './approvals.js';
+import { AuthError, EXIT, exitCodeOf, renderError, UsageError } from './errors.js';
+import { preflightIssues } from './preflight.js';
 import { answerSubissue, renderAnswered, renderWaiting, waitingRequests } from './approve.js';
 import type { DemoFlags } from './demo.js';
 import { connectClient } from './client.js';
@@ -18,6 +21,20 @@ import { resolveRepo } from '../config/repo.js';
 import { parentHandle, startParents } from './start.js';
 import { fetchParentStatuses, fetchWorkerPanes } from './status.js';
 import { renderStatus } from './status-view.js';
+
+/** Issue numbers as typed; a typo is a usage error (exit 2). */
+function parseIssueNumbers(text: string): number[] {
+  try {
+    return parseNumbers(text);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function packageVersion(): string {
+  const file = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
 
 function paceOption(value: string): number {
   const n = Number(value);
@@ -47,6 +64,17 @@ async function preflight(config: CcpConfig, env: NodeJS.ProcessEnv): Promise<voi
   if (config.agent.policyFile) loadPolicyFile(config.agent.policyFile);
 }
 
+/** Progress while the stack comes up (it takes seconds): on stderr, so stdout stays what the command reports. */
+const stackProgress = (line: string): void => {
+  console.error(`starting ${line} …`);
+};
+
+async function githubFor(config: CcpConfig, env: NodeJS.ProcessEnv) {
+  const token = await resolveGitHubToken(env);
+  if (!token) throw new AuthError('no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`');
+  return createGitHubAdapter({ token, baseUrl: config.github.apiUrl, throttle: config.github.throttle });
+}
+
 function printStackInfo(config: CcpConfig): void {
   const info = stackInfo(config);
   console.log(`  watch the agents: ${info.tmuxAttach}`);
@@ -56,6 +84,7 @@ function printStackInfo(config: CcpConfig): void {
 }
 
 const program = new Command('ccp')
+  .version(packageVersion(), '-V, --version', 'print ccp\'s version')
   .description('Claude Code Parallel: GitHub issues → subissues → PRs, by a pool of agents in tmux, on Temporal')
   .showHelpAfterError();
 
@@ -66,7 +95,7 @@ program
   .action(async (flags: { workers?: number }) => {
     const { config, env } = configWith(flags);
     await preflight(config, env);
-    await up(config, env);
+    await up(config, env, stackProgress);
     console.log(`ccp is up with ${config.workers} workers.`);
     printStackInfo(config);
   });
@@ -97,12 +126,16 @@ program
     if (running && flags.workers !== undefined && running.workers !== flags.workers) {
       console.log(`note: the running worker keeps its ${running.workers} workers; \`ccp down\` then start again to change it`);
     }
-    await up(config, env);
+    const checked = await preflightIssues(await githubFor(config, env), repo, numbers);
+    for (const { reason } of checked.refused) console.error(`ccp: not started: ${reason}`);
+    if (checked.ok.length === 0) throw new UsageError('nothing started: fix the issue numbers above and run `ccp start` again');
+    await up(config, env, stackProgress);
     const client = await connectClient(config);
-    for (const result of await startParents(client, config.taskQueue, repo, numbers, config.run)) {
+    for (const result of await startParents(client, config.taskQueue, repo, checked.ok.map((i) => i.number), config.run)) {
       console.log(result.started ? `started #${result.issueNumber} as workflow ${result.workflowId}` : result.note);
     }
     printStackInfo(config);
+    if (checked.refused.length > 0) process.exitCode = EXIT.usage;
   });
 
 program
@@ -216,13 +249,17 @@ program
     process.exitCode = await runDemo(flags);
   });
 
-program.exitOverride((err) => process.exit(err.exitCode));
+// Commander's own failures (unknown option, missing argument) are usage errors; help and --version are not failures.
+// Subcommands copy settings when they are created: set it on each of them too.
+for (const command of [program, ...program.commands]) {
+  command.exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage));
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  console.error(`ccp: ${(err as Error).message}`);
+  console.error(renderError(err, process.argv.includes('--json')));
   if (process.env.CCP_DEBUG) console.error(err);
-  process.exit(1);
+  process.exit(exitCodeOf(err));
 }
 

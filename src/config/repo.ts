@@ -2,11 +2,17 @@
 import { createGitAdapter } from '../adapters/git.js';
 import { parseRepo, repoFromRemoteUrl } from '../shared/ids.js';
 import type { RepoRef } from '../shared/types.js';
-import type { CcpConfig } from './config.js';
+import { ConfigError, type CcpConfig } from './config.js';
 
 /** The repository, or undefined when neither the configuration nor the clone's origin names one. */
 export async function findRepo(config: Pick<CcpConfig, 'repo' | 'repoPath'>): Promise<RepoRef | undefined> {
-  if (config.repo) return parseRepo(config.repo);
+  if (config.repo) {
+    try {
+      return parseRepo(config.repo);
+    } catch (err) {
+      throw new ConfigError((err as Error).message);
+    }
+  }
   const url = await createGitAdapter().remoteUrl(config.repoPath).catch(() => undefined);
   return url ? repoFromRemoteUrl(url) : undefined;
 }
@@ -14,7 +20,7 @@ export async function findRepo(config: Pick<CcpConfig, 'repo' | 'repoPath'>): Pr
 export async function resolveRepo(config: Pick<CcpConfig, 'repo' | 'repoPath'>): Promise<RepoRef> {
   const repo = await findRepo(config);
   if (!repo) {
-    throw new Error(`cannot tell the GitHub repository of ${config.repoPath}: pass --repo owner/name (or set CCP_REPO)`);
+    throw new ConfigError(`cannot tell the GitHub repository of ${config.repoPath}: pass --repo owner/name (or set CCP_REPO)`);
   }
   return repo;
 }

@@ -61,10 +61,12 @@ function idleCommand(worker: number): string {
  * Brings the stack up (each part only if not running). `workerEnv` is what the worker process runs with: the
  * caller's environment, which may carry GITHUB_TOKEN / ANTHROPIC_* for the worker (never written to disk).
  */
-export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv): Promise<StackInfo> {
+export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv, progress: (line: string) => void = () => undefined)
+  : Promise<StackInfo> {
   for (const dir of [config.home, config.paths.logs, config.paths.run, config.paths.pueue]) mkdirSync(dir, { recursive: true });
   const pids = pidFiles(config);
   if (!config.temporal.external) {
+    progress(`Temporal dev server on 127.0.0.1:${config.temporal.port} (state in ${config.paths.temporalDb})`);
     await ensureDevServer({
       port: config.temporal.port,
       uiPort: config.temporal.uiPort,
@@ -75,10 +77,12 @@ export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv): Promi
     });
   }
 
+  progress('pueued (the queue mirror)');
   const pueue = createPueueFromConfig(config);
   await pueue.ensureDaemon();
   await pueue.ensureGroup(PUEUE_GROUP, 0);
 
+  progress(`tmux session ${config.tmux.session} with ${config.workers} worker panes`);
   const tmux = createTmuxFromConfig(config);
   await tmux.ensureSession({
     session: config.tmux.session,
@@ -89,6 +93,7 @@ export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv): Promi
   });
 
   if (runningPid(pids.worker) === undefined) {
+    progress('the ccp worker');
     rmSync(pids.workerReady, { force: true });
     const logFile = path.join(config.paths.logs, 'worker.log');
     startDetached({

@@ -1,4 +1,5 @@
-// The `ccp` command line as a user meets it: bad input gets a clear error that says what to do, exit code 1.
+// The `ccp` command line as a user meets it: bad input gets a clear error that says what to do, and an exit code
+// that says what happened (1 failed, 2 usage, 4 authentication).
 import { execa } from 'execa';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,19 +18,20 @@ async function ccp(args: string[], env: Record<string, string> = {}) {
 }
 
 test.each([
-  [['start', 'abc', '--repo', 'o/r'], {}, /"abc" is not an issue number: pass numbers like 123,124/],
-  [['start', '1', '--repo', 'nope'], {}, /"nope" is not a repository: pass it as owner\/name/],
-  [['start', '1'], {}, /cannot tell the GitHub repository .*: pass --repo owner\/name/],
-  [['start', '1', '--repo', 'o/r'], {}, /no GitHub token: set GITHUB_TOKEN \(or GH_TOKEN\), or log in with `gh auth login`/],
-  [['up', '--workers', '0'], {}, /--workers.*whole number from 1 to 32/],
-  [['up'], { CCP_WORKERS: 'lots' }, /CCP_WORKERS must be a number/],
-  [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: badPolicy }, /policy file .*bad-policy\.json is not valid JSON/],
-  [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: unknownRule }, /policy file .*unknown-rule\.json: .*Bash\(git push/],
-  [['status'], { CCP_TEMPORAL_ADDRESS: '127.0.0.1:9' }, /cannot reach Temporal at 127\.0\.0\.1:9: run `ccp up` first or check CCP_TEMPORAL_ADDRESS/],
-])('ccp %j says what to do', async (args, env, message) => {
+  [['start', 'abc', '--repo', 'o/r'], {}, 2, /"abc" is not an issue number: pass numbers like 123,124/],
+  [['start', '1', '--repo', 'nope'], {}, 2, /"nope" is not a repository: pass it as owner\/name/],
+  [['start', '1'], {}, 2, /cannot tell the GitHub repository .*: pass --repo owner\/name/],
+  [['start', '1', '--repo', 'o/r'], {}, 4, /no GitHub token: set GITHUB_TOKEN \(or GH_TOKEN\), or log in with `gh auth login`/],
+  [['up', '--workers', '0'], {}, 2, /--workers.*whole number from 1 to 32/],
+  [['start'], {}, 2, /missing required argument 'issues'/],
+  [['up'], { CCP_WORKERS: 'lots' }, 2, /CCP_WORKERS must be a number/],
+  [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: badPolicy }, 2, /policy file .*bad-policy\.json is not valid JSON/],
+  [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: unknownRule }, 2, /policy file .*unknown-rule\.json: .*Bash\(git push/],
+  [['status'], { CCP_TEMPORAL_ADDRESS: '127.0.0.1:9' }, 1, /cannot reach Temporal at 127\.0\.0\.1:9: run `ccp up` first or check CCP_TEMPORAL_ADDRESS/],
+])('ccp %j says what to do', async (args, env, exitCode, message) => {
   const run = await ccp(args, env);
-  expect(run.exitCode).toBe(1);
   expect(run.stderr).toMatch(message);
+  expect(run.exitCode).toBe(exitCode);
 });
 
 test('ccp --help lists the commands', async () => {
