@@ -45,7 +45,9 @@ export function createAgentSessionActivities(deps: Pick<ActivityDeps, 'agent' | 
   return createAgentActivities({
     agent: deps.agent,
     hooks: {
-      onSessionStart: (label) => deps.pueue.mirrorStart(label),
+      // pueued may be gone: start it again once (the mirror re-adds a lost task) rather than leave it behind.
+      onSessionStart: (label) => deps.pueue.mirrorStart(label)
+        .catch(async () => { await deps.pueue.ensureDaemon(); await deps.pueue.mirrorStart(label); }),
       onNeedsYou: (label, pending) => deps.pueue.mirrorLog(label,
         `needs you: ${pending.tool} ${pending.subject} — \`ccp approve|deny ${label.replace(/^subissue-/, '')}\``),
     },

@@ -216,6 +216,16 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
   const exitFile = (label: string): string => path.join(mirrorDir, `${label}.exit`);
   // Which run of the work the task mirrors: a retried activity finds the same run, a new run restarts the task.
   const runFile = (label: string): string => path.join(mirrorDir, `${label}.run`);
+  // What it takes to add the task again when pueued lost it (killed, state wiped): the mirror heals itself.
+  const metaFile = (label: string): string => path.join(mirrorDir, `${label}.meta.json`);
+  type MirrorMeta = { group: string; cwd: string; title: string };
+  const readMeta = (label: string): MirrorMeta | undefined => {
+    try {
+      return JSON.parse(readFileSync(metaFile(label), 'utf8')) as MirrorMeta;
+    } catch {
+      return undefined;
+    }
+  };
 
   const addMirror = async (label: string, group: string, cwd: string, command: string): Promise<void> => {
     writeIfChanged(scriptPath, MIRROR_SCRIPT, 0o700);
@@ -237,9 +247,25 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
     return task;
   };
 
+  const mirrorCommand = (label: string, title: string): string => {
+    const comment = title ? ` # ${title.replace(/[\r\n]+/g, ' ').slice(0, 100)}` : '';
+    return `exec bash ${shellQuote(scriptPath)} ${shellQuote(label)}${comment}`;
+  };
+
+  /** The label's task; re-added from its meta file when pueued lost it (never twice: looked up first). */
+  const findOrRebuild = async (label: string): Promise<PueueTask | undefined> => {
+    const task = await findByLabel(label);
+    if (task) return task;
+    const meta = readMeta(label);
+    if (!meta) return undefined;
+    await mirrorLog(label, `mirror rebuilt: pueued had lost the task of ${label}`);
+    await addMirror(label, meta.group, meta.cwd, mirrorCommand(label, meta.title));
+    return findByLabel(label);
+  };
+
   // Brings a mirror task to Running (or leaves it Done with ccp's result), whatever state retries find it in.
   const ensureStarted = async (label: string, required: boolean): Promise<void> => {
-    let task = await findByLabel(label);
+    let task = await findOrRebuild(label);
     if (!task) {
       if (required) throw new PueueError(`no pueue mirror task labelled ${label}: mirrorCreate it first`);
       return;
@@ -329,6 +355,7 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
 
     async mirrorCreate({ label, group, cwd, title, run: runKey }) {
       checkLabel(label);
+      writeIfChanged(metaFile(label), `${JSON.stringify({ group, cwd, title })}\n`, 0o600);
       const existing = await findByLabel(label);
       const previousRun = existsSync(runFile(label)) ? readFileSync(runFile(label), 'utf8').trim() : undefined;
       if (runKey) writeIfChanged(runFile(label), `${runKey}\n`, 0o600);
@@ -341,8 +368,7 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
         return mustFind(label);
       }
       if (!existsSync(logFile(label))) await mirrorLog(label, `mirror of ${label}: ${title}`);
-      const comment = title ? ` # ${title.replace(/[\r\n]+/g, ' ').slice(0, 100)}` : '';
-      await addMirror(label, group, cwd, `exec bash ${shellQuote(scriptPath)} ${shellQuote(label)}${comment}`);
+      await addMirror(label, group, cwd, mirrorCommand(label, title));
       return mustFind(label);
     },
 

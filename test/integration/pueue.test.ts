@@ -161,6 +161,27 @@ describe('pueue adapter', () => {
     await waitForState(label, 'Success');
   });
 
+  it('rebuilds a mirror pueued lost with its whole state, once, and carries on', async () => {
+    const label = 'subissue-306';
+    await pueue.mirrorCreate({ label, group: GROUP, cwd: dir, title: 'Survives a wipe' });
+    await pueue.mirrorStart(label);
+    await waitForState(label, 'Running');
+    await pueue.shutdown();
+    // What a user's `rm -rf` or a disk mishap leaves: a pueued with no tasks at all.
+    rmSync(path.join(dir, 'task_logs'), { recursive: true, force: true });
+    rmSync(path.join(dir, 'state.json'), { force: true });
+    await pueue.ensureDaemon();
+    await pueue.ensureGroup(GROUP, 0);
+    expect(await pueue.findByLabel(label)).toBeUndefined();
+    await pueue.mirrorStart(label); // the next mirror call of the work re-adds the task
+    await waitForState(label, 'Running');
+    await pueue.mirrorStart(label); // and a retry does not add it twice
+    await pueue.mirrorFinish(label, 0, 'done after the wipe');
+    await waitForState(label, 'Success');
+    expect((await pueue.status()).filter((t) => t.label === label)).toHaveLength(1);
+    expect(await taskOutput((await pueue.findByLabel(label))!.id)).toContain('mirror rebuilt: pueued had lost the task of subissue-306');
+  });
+
   it('keeps secrets out of pueue: scrubbed task env, clean state.json, redacted log lines', async () => {
     const label = 'subissue-305';
     const task = await pueue.mirrorCreate({ label, group: GROUP, cwd: dir, title: 'Secrets' });
