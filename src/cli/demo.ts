@@ -15,6 +15,8 @@ import type { ParentStatus } from '../shared/messages.js';
 import type { RepoRef } from '../shared/types.js';
 import { down, stackInfo, up } from '../stack/stack.js';
 import { createPueueFromConfig } from '../worker/adapters.js';
+import { oneLineReason } from '../core/reasons.js';
+import { shellQuote } from '../core/shell.js';
 import { connectClient } from './client.js';
 import { startParents } from './start.js';
 import { fetchParentStatuses } from './status.js';
@@ -45,6 +47,10 @@ export interface DemoSummary {
   temporalAddress: string;
   /** Scratch directory of this run (repo, state, logs). */
   dir: string;
+  /** ccp's state dir of the demo stack (logs in its logs/). */
+  ccpHome: string;
+  /** What did not finish, each with why: empty when ok. */
+  failures: string[];
   elapsedSeconds: number;
 }
 
@@ -111,7 +117,7 @@ async function summarize(
   github: GitHubAdapter,
   repo: RepoRef,
   statuses: ParentStatus[],
-  extras: Pick<DemoSummary, 'pueue' | 'webUi' | 'dir' | 'temporalAddress'>,
+  extras: Pick<DemoSummary, 'pueue' | 'webUi' | 'dir' | 'ccpHome' | 'temporalAddress'>,
   started: number,
 ): Promise<DemoSummary> {
   const parents: DemoSummary['parents'] = [];
@@ -124,10 +130,41 @@ async function summarize(
     }
     parents.push({ number: parent.number, state: (await github.getIssue(repo, parent.number)).state, subissues });
   }
-  const ok =
-    parents.length === DEMO_ISSUES.length &&
-    parents.every((p) => p.state === 'closed' && p.subissues.length > 0 && p.subissues.every((s) => s.state === 'closed' && s.pr?.merged));
-  return { ok, parents, ...extras, elapsedSeconds: Math.round((Date.now() - started) / 1000) };
+  const failures = whatFailed(statuses, parents);
+  const ok = failures.length === 0 && parents.length === DEMO_ISSUES.length;
+  return { ok, parents, ...extras, failures, elapsedSeconds: Math.round((Date.now() - started) / 1000) };
+}
+
+/** Each parent or subissue that did not end closed/merged, with the reason ccp knows (one line each). */
+function whatFailed(statuses: ParentStatus[], parents: DemoSummary['parents']): string[] {
+  const out: string[] = [];
+  for (const parent of parents) {
+    const status = statuses.find((s) => s.number === parent.number);
+    if (parent.state !== 'closed' || parent.subissues.length === 0) {
+      out.push(`parent #${parent.number} is ${status?.phase ?? parent.state}${status?.error ? `: ${oneLineReason(status.error)}` : ''}`);
+    }
+    for (const sub of parent.subissues) {
+      if (sub.state === 'closed' && sub.pr?.merged) continue;
+      const known = status?.subissues.find((s) => s.number === sub.number);
+      out.push(`subissue #${sub.number} is ${known?.phase ?? sub.state}${known?.error ? `: ${oneLineReason(known.error)}` : ''}` +
+        ` (ccp debug ${sub.number})`);
+    }
+  }
+  return out;
+}
+
+/** One line a second shell can paste to drive the demo's stack with `ccp` (the stand-in's token is a fake). */
+export function demoExportLine(config: CcpConfig, env: NodeJS.ProcessEnv): string {
+  const vars: Record<string, string | undefined> = {
+    CCP_HOME: config.home,
+    CCP_TEMPORAL_ADDRESS: config.temporal.address,
+    CCP_GITHUB_API_URL: env.CCP_GITHUB_API_URL,
+    CCP_REPO: env.CCP_REPO,
+    GITHUB_TOKEN: env.GITHUB_TOKEN,
+    CCP_TMUX_SESSION: config.tmux.session,
+    ...(config.tmux.socket ? { CCP_TMUX_SOCKET: config.tmux.socket } : {}),
+  };
+  return `export ${Object.entries(vars).filter(([, v]) => v).map(([k, v]) => `${k}=${shellQuote(v as string)}`).join(' ')}`;
 }
 
 export interface DemoFlags {
@@ -147,10 +184,12 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
   const offline = await startOfflineServices(dir, { paceMs: flags.pace });
   const env = await demoEnvironment(offline, flags.workers);
   const config = loadConfig(env);
+  log(`its stack: CCP_HOME=${config.home} (logs in ${config.paths.logs}), Temporal at ${config.temporal.address}`);
   let summary: DemoSummary | undefined;
+  let failure: string | undefined;
   try {
     log('bringing the stack up (Temporal dev server, pueued, tmux, worker)…');
-    await up(config, env);
+    await up(config, env, (line) => log(`  starting ${line} …`));
     const info = stackInfo(config);
     log(`watch it:  ${info.tmuxAttach}`);
     log(`Web UI:    ${info.webUi}`);
@@ -185,18 +224,22 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
     printProgress(statuses);
     await printPueue();
     const webUi = { url: stackInfo(config).webUi ?? '', workflowsListed: await webUiWorkflowCount(config) };
-    summary = await summarize(github, repo, statuses, { pueue: await pueueSnapshot(config), webUi, dir, temporalAddress: config.temporal.address }, started);
+    summary = await summarize(github, repo, statuses,
+      { pueue: await pueueSnapshot(config), webUi, dir, ccpHome: config.home, temporalAddress: config.temporal.address }, started);
     if (offline.github.validationErrors.length > 0) {
-      log(`GitHub stand-in saw responses that break GitHub's OpenAPI description:\n${offline.github.validationErrors.join('\n')}`);
+      summary.failures.push(...offline.github.validationErrors.map((e) => `GitHub stand-in: a response broke GitHub's OpenAPI description: ${e}`));
       summary.ok = false;
     }
-    log(summary.ok ? `demo finished in ${summary.elapsedSeconds} s: every subissue merged, both parents closed` : 'demo did NOT complete: see above');
+    if (summary.ok) log(`demo finished in ${summary.elapsedSeconds} s: every subissue merged, both parents closed`);
+    else log(`demo did NOT complete:\n${summary.failures.map((f) => `  - ${f}`).join('\n')}\n  logs: ${config.paths.logs}`);
     if (flags.keep) {
-      log('--keep: everything stays up; press Ctrl-C to stop');
+      log('--keep: everything stays up; press Ctrl-C to stop. To drive it from another shell:');
+      console.log(demoExportLine(config, env));
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } catch (err) {
-    log(`demo failed: ${(err as Error).message}`);
+    failure = (err as Error).message;
+    log(`demo failed: ${failure}\n  its stack: CCP_HOME=${config.home}, Temporal at ${config.temporal.address}, logs in ${config.paths.logs}`);
   } finally {
     await down(config).catch((err: unknown) => log(`stopping the stack: ${(err as Error).message}`));
     await offline.close();
@@ -208,6 +251,8 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
     webUi: { url: '', workflowsListed: 0 },
     temporalAddress: config.temporal.address,
     dir,
+    ccpHome: config.home,
+    failures: [failure ?? 'the demo ended before it could sum up'],
     elapsedSeconds: Math.round((Date.now() - started) / 1000),
   };
   if (flags.json) console.log(JSON.stringify(final));

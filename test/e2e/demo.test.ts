@@ -20,6 +20,9 @@ test('ccp demo --json closes both parents with every subissue merged, and leaves
   if (!summary.ok) console.error(run.stderr);
   expect(run.exitCode).toBe(0);
   expect(summary.ok).toBe(true);
+  expect(summary.failures).toEqual([]);
+  expect(run.stderr).toContain(`its stack: CCP_HOME=${summary.ccpHome}`);
+  expect(run.stderr).toContain(`Temporal at ${summary.temporalAddress}`);
   expect(summary.parents).toHaveLength(2);
   for (const parent of summary.parents) {
     expect(parent.state).toBe('closed');
