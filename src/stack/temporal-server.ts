@@ -37,7 +37,12 @@ export async function canConnect(address: string): Promise<boolean> {
 /** Starts the dev server unless one of ours already runs; resolves once it answers. */
 export async function ensureDevServer(options: DevServerOptions): Promise<{ started: boolean }> {
   const address = `127.0.0.1:${options.port}`;
-  if (runningPid(options.pidFile) !== undefined && (await canConnect(address))) return { started: false };
+  const hint = `see ${options.logFile}`;
+  if (runningPid(options.pidFile) !== undefined) {
+    // Ours runs: a slow answer under load is still ours, never "something else".
+    await waitUntil(`the Temporal dev server on ${address}`, () => canConnect(address), 60_000, hint);
+    return { started: false };
+  }
   if (await canConnect(address)) {
     throw new Error(
       `something else already serves Temporal on ${address}: set CCP_TEMPORAL_ADDRESS=${address} to use it, ` +
@@ -60,7 +65,7 @@ export async function ensureDevServer(options: DevServerOptions): Promise<{ star
     logFile: options.logFile,
     pidFile: options.pidFile,
   });
-  await waitUntil(`the Temporal dev server on ${address}`, () => canConnect(address), 60_000, `see ${options.logFile}`);
+  await waitUntil(`the Temporal dev server on ${address}`, () => canConnect(address), 60_000, hint);
   return { started: true };
 }
 
