@@ -8,6 +8,7 @@ import { createAgentActivities } from './agent.js';
 import { createAnalyzerActivities } from './analyzer.js';
 import { createGitHubActivities } from './github.js';
 import { createHostActivities, createHostInfoActivities, type HostQueues } from './host.js';
+import { withHeartbeats } from './heartbeat.js';
 import { createMirrorActivities } from './mirror.js';
 
 export interface ActivityDeps {
@@ -27,7 +28,7 @@ export interface ActivityDeps {
 export function createSharedActivities(deps: Pick<ActivityDeps, 'github' | 'agent' | 'queues' | 'repoPath'>) {
   return {
     ...createGitHubActivities({ github: deps.github }),
-    ...createAnalyzerActivities({ agent: deps.agent, repoPath: deps.repoPath }),
+    ...withHeartbeats(createAnalyzerActivities({ agent: deps.agent, repoPath: deps.repoPath })),
     ...createHostInfoActivities(deps.queues),
   };
 }
@@ -35,8 +36,8 @@ export function createSharedActivities(deps: Pick<ActivityDeps, 'github' | 'agen
 /** Activities bound to this host's clone, worktrees and pueued. */
 export function createHostBoundActivities(deps: Pick<ActivityDeps, 'git' | 'pueue' | 'repoPath' | 'worktreesDir' | 'pueueGroup' | 'repo'>) {
   return {
-    ...createHostActivities({ git: deps.git, repoPath: deps.repoPath, worktreesDir: deps.worktreesDir, repo: deps.repo }),
-    ...createMirrorActivities({ pueue: deps.pueue, group: deps.pueueGroup, cwd: deps.repoPath }),
+    ...withHeartbeats(createHostActivities({ git: deps.git, repoPath: deps.repoPath, worktreesDir: deps.worktreesDir, repo: deps.repo })),
+    ...withHeartbeats(createMirrorActivities({ pueue: deps.pueue, group: deps.pueueGroup, cwd: deps.repoPath })),
   };
 }
 
