@@ -1,6 +1,7 @@
 // GitHub activities: thin wrappers over the GitHub adapter, idempotent under Temporal's retries.
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { GitHubError, type GitHubAdapter } from '../adapters/github.js';
+import { withGitHubFailures } from './github-failures.js';
 import {
   parentSummaryComment,
   progressMarker,
@@ -28,7 +29,8 @@ async function linkUnderParent(github: GitHubAdapter, repo: RepoRef, parentNumbe
   try {
     await github.addSubIssue(repo, parentNumber, issue.id);
   } catch (err) {
-    if (!(err instanceof GitHubError) || err.status === undefined || !SUB_ISSUES_UNAVAILABLE.has(err.status)) throw err;
+    // A rate limit (403/429) is not a missing feature: only refusals mean the link is not available here.
+    if (!(err instanceof GitHubError) || err.kind !== 'refused' || err.status === undefined || !SUB_ISSUES_UNAVAILABLE.has(err.status)) throw err;
     // The body already names the parent; a missing native link must not stop the work.
     Context.current().log.warn('could not link sub-issue under its parent; going on without the link', {
       parent: parentNumber,
@@ -38,22 +40,6 @@ async function linkUnderParent(github: GitHubAdapter, repo: RepoRef, parentNumbe
   }
 }
 
-/** GitHub refusals that asking again cannot fix fail the activity for good, with GitHub's reason. */
-function stopOnPermanentFailures<T extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: T): T {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(activities)) {
-    wrapped[name] = async (...args: never[]) => {
-      try {
-        return await fn(...args);
-      } catch (err) {
-        if (err instanceof GitHubError && err.permanent) throw ApplicationFailure.nonRetryable(err.message, 'GitHubRefused');
-        throw err;
-      }
-    };
-  }
-  return wrapped as T;
-}
-
 /** The merged PR of a subissue an earlier run finished (its branch is subissue/<n>), if any. */
 async function mergedPullRequestOf(github: GitHubAdapter, repo: RepoRef, subNumber: number) {
   const pr = await github.findPullRequestByHead(repo, subissueBranch(subNumber));
@@ -61,7 +47,7 @@ async function mergedPullRequestOf(github: GitHubAdapter, repo: RepoRef, subNumb
 }
 
 export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
-  return stopOnPermanentFailures({
+  return withGitHubFailures({
     async fetchIssue(input: { repo: RepoRef; issueNumber: number }): Promise<FetchedIssue> {
       const [issue, defaultBranch] = await Promise.all([
         github.getIssue(input.repo, input.issueNumber),
@@ -115,19 +101,26 @@ export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
       });
     },
 
-    /** Polls until the PR is merged, heartbeating so a dead worker is noticed; fails if it is closed unmerged. */
+    /**
+     * Polls until the PR is merged, heartbeating so a dead worker is noticed; fails if it is closed unmerged.
+     * Conditional requests (ETag): while the PR is unchanged GitHub answers 304, which costs no rate limit.
+     */
     async waitForMerge(input: { repo: RepoRef; pullNumber: number; pollSeconds: number }): Promise<PullRequestRef> {
       const ctx = Context.current();
+      let last: { pr: PullRequestRef; etag?: string } | undefined;
       for (;;) {
-        const pr = await github.getPullRequest(input.repo, input.pullNumber);
-        if (pr.merged) return pr;
-        if (pr.state === 'closed') {
+        const polled = await github.pollPullRequest(input.repo, input.pullNumber, last?.etag);
+        // 304 only ever answers the ETag of `last`: unchanged means `last` still holds.
+        if (polled.changed) last = polled;
+        const pr = last?.pr;
+        if (pr?.merged) return pr;
+        if (pr?.state === 'closed') {
           throw ApplicationFailure.nonRetryable(
             `PR #${pr.number} was closed without merging: reopen it or re-run the subissue`,
             'PullRequestClosed',
           );
         }
-        ctx.heartbeat({ pullNumber: pr.number, state: pr.state });
+        ctx.heartbeat({ pullNumber: input.pullNumber, state: pr?.state, unchanged: !polled.changed });
         await ctx.sleep(input.pollSeconds * 1000);
       }
     },

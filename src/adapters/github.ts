@@ -5,6 +5,9 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import type { IssueSummary, PullRequestRef, RepoRef } from '../shared/types.js';
+import { describeFailure, GitHubError, statusOf, wrapError, type HttpFailure } from './github-errors.js';
+
+export { GitHubError, type GitHubFailureKind } from './github-errors.js';
 
 export interface CreateIssueInput {
   title: string;
@@ -31,6 +34,11 @@ export interface GitHubAdapter {
   /** The newest PR whose head is `branch` (in the same repo), open or closed. */
   findPullRequestByHead(repo: RepoRef, branch: string): Promise<PullRequestRef | undefined>;
   getPullRequest(repo: RepoRef, pullNumber: number): Promise<PullRequestRef>;
+  /**
+   * Conditional read for polling: given the ETag of an earlier answer, GitHub answers 304 while nothing changed,
+   * and a 304 costs no rate limit.
+   */
+  pollPullRequest(repo: RepoRef, pullNumber: number, etag?: string): Promise<PolledPullRequest>;
   mergePullRequest(repo: RepoRef, pullNumber: number): Promise<void>;
   /** One comment per `marker` (a hidden HTML comment inside `body`): updated in place, created only if missing. */
   upsertComment(repo: RepoRef, issueNumber: number, marker: string, body: string): Promise<void>;
@@ -39,81 +47,51 @@ export interface GitHubAdapter {
   getDefaultBranch(repo: RepoRef): Promise<string>;
 }
 
+export type PolledPullRequest = { changed: true; pr: PullRequestRef; etag?: string } | { changed: false };
+
 export interface GitHubAdapterOptions {
   token: string;
   /** https://api.github.com by default; the offline stand-in's URL in tests and the demo. */
   baseUrl?: string;
-  /** GitHub's write spacing (≥ 1 s). Only ever disabled against the local stand-in. */
+  /** GitHub's write spacing (≥ 1 s) and in-process waits for short limits. Only ever disabled against the local stand-in. */
   throttle?: boolean;
   userAgent?: string;
+  /** Longest wait for one answer (30 s by default): a hung request becomes a retryable failure. */
+  requestTimeoutMs?: number;
 }
-
-/** A failed GitHub call, with a message that says what to do. `status`: GitHub's HTTP status (absent: no answer, or a check of ccp's own). */
-export class GitHubError extends Error {
-  /** Asking again will not help (bad token, missing issue, refused input): callers should stop retrying. */
-  readonly permanent: boolean;
-
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    options?: { cause?: unknown; permanent?: boolean },
-  ) {
-    super(message, options);
-    this.name = 'GitHubError';
-    // Rate limits (403/429 with retry hints) are waited out by the throttling plugin before they get here.
-    this.permanent = options?.permanent ?? (status !== undefined && PERMANENT_STATUSES.has(status));
-  }
-}
-
-const PERMANENT_STATUSES = new Set([400, 401, 403, 404, 410, 422]);
 
 const DEFAULT_BASE_URL = 'https://api.github.com';
-// Rate limits: retry twice after GitHub's retry-after / reset time, then give up and let the caller's retry policy act.
-const RATE_LIMIT_RETRIES = 2;
+// GitHub itself gives up on a REST request after 10 s; 30 s leaves room for a slow network.
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+// Limits shorter than this are waited out in-process (twice at most); longer ones surface as rate-limited
+// GitHubErrors, which the activities turn into durable Temporal retries (src/activities/github-failures.ts).
+const IN_PROCESS_LIMIT_WAIT_S = 5;
+const IN_PROCESS_LIMIT_RETRIES = 2;
+// 5xx and network failures: two quick in-process retries (1 s, 4 s), then Temporal's backoff takes over.
+const IN_PROCESS_RETRIES = 2;
 
-interface HttpFailure {
-  status?: number;
-  message?: string;
-  response?: { data?: unknown; headers?: Record<string, string | undefined> };
-}
+/** Null-body statuses: a Response with a body cannot be built for these. */
+const NO_BODY = new Set([101, 204, 205, 304]);
 
-function describeFailure(error: HttpFailure): string {
-  const data = error.response?.data as { message?: string; errors?: Array<{ message?: string; code?: string; field?: string }> } | undefined;
-  const details = (data?.errors ?? []).map((e) => e.message ?? [e.field, e.code].filter(Boolean).join(' ')).filter(Boolean);
-  return [data?.message ?? error.message ?? 'unknown error', ...details].join('; ');
-}
-
-/** Turns Octokit's errors into messages that name the object and the fix. Never includes the token. */
-function wrapError(error: unknown, what: string, repo: RepoRef, baseUrl: string): GitHubError {
-  const failure = error as HttpFailure;
-  const status = typeof failure.status === 'number' ? failure.status : undefined;
-  const where = `${repo.owner}/${repo.repo}`;
-  const detail = describeFailure(failure);
-  const message = (() => {
-    switch (status) {
-      case undefined:
-        return `could not reach GitHub at ${baseUrl} while trying to ${what}: ${detail}. Check the network and the API URL`;
-      case 401:
-        return `GITHUB_TOKEN is missing or invalid: GitHub answered 401 (${detail}) to ${what}. Set GITHUB_TOKEN or GH_TOKEN to a valid token, or run \`gh auth login\``;
-      case 403:
-      case 429:
-        return failure.response?.headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(detail)
-          ? `GitHub rate limit hit while trying to ${what} in ${where} (${detail}); wait for the limit to reset and retry`
-          : `the GitHub token may not ${what} in ${where} (${status}: ${detail}); grant it read/write access to issues and pull requests`;
-      case 404:
-        return `cannot ${what}: ${where} or the object was not found (404). Check the repository name and number, and that the token can see the repository`;
-      case 422:
-        return `GitHub rejected the request to ${what} in ${where}: ${detail}`;
-      default:
-        return `GitHub failed to ${what} in ${where} (${status}: ${detail}); retry later`;
+/**
+ * fetch with a deadline for the whole answer, body included (a body that stalls halfway would otherwise reach
+ * Octokit as an empty result). A timeout becomes an error Octokit retries like any network failure.
+ */
+function fetchWithTimeout(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+    try {
+      const response = await fetch(input, { ...init, signal });
+      const body = NO_BODY.has(response.status) ? null : await response.arrayBuffer();
+      const buffered = new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+      Object.defineProperty(buffered, 'url', { value: response.url });
+      return buffered;
+    } catch (error) {
+      if (deadline.aborted) throw new Error(`no answer within ${timeoutMs / 1000} s`, { cause: error });
+      throw error;
     }
-  })();
-  return new GitHubError(message, status, { cause: error });
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as HttpFailure | undefined)?.status;
-  return typeof status === 'number' ? status : undefined;
+  };
 }
 
 type IssueLike = { number: number; id: number; title: string; body?: string | null; state: string; html_url: string };
@@ -151,19 +129,21 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
   const Client = Octokit.plugin(throttling, retry);
   type Logger = { log: { warn(message: string): void } };
   const onLimit = (limit: string) => (retryAfter: number, request: { method: string; url: string }, octokit: Logger, retryCount: number) => {
-    const again = retryCount < RATE_LIMIT_RETRIES;
-    octokit.log.warn(`GitHub ${limit} rate limit on ${request.method} ${request.url}; ${again ? `retrying in ${retryAfter}s` : 'giving up'}`);
+    const again = retryAfter <= IN_PROCESS_LIMIT_WAIT_S && retryCount < IN_PROCESS_LIMIT_RETRIES;
+    octokit.log.warn(`GitHub ${limit} rate limit on ${request.method} ${request.url}; ${again ? `retrying in ${retryAfter}s` : `waiting ${retryAfter}s outside this request`}`);
     return again;
   };
   const octokit = new Client({
     auth: options.token,
     baseUrl,
     userAgent: options.userAgent ?? 'ccp',
+    request: { fetch: fetchWithTimeout(options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) },
     throttle: options.throttle === false
       ? { enabled: false }
       : { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary') },
-    // Retry only what can be transient (5xx, network); 405/409 (not mergeable, head moved) are answers, not glitches.
-    retry: { doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 451] },
+    // Retry only what can be transient (5xx, network, timeouts); 405/409 (not mergeable, head moved) are answers,
+    // and 429 must wait as long as GitHub says, not on this plugin's fixed backoff.
+    retry: { doNotRetry: [400, 401, 403, 404, 405, 409, 410, 422, 429, 451], retries: IN_PROCESS_RETRIES },
     // Failed requests surface as GitHubError with a better message; Octokit's own per-request error log is noise.
     log: { debug: () => {}, info: () => {}, warn: (message: string) => console.warn(message), error: () => {} },
   });
@@ -181,12 +161,27 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
   const getPullRequest = (repo: RepoRef, pullNumber: number) =>
     call(`read pull request #${pullNumber}`, repo, async () => toPull((await octokit.rest.pulls.get({ ...at(repo), pull_number: pullNumber })).data));
 
+  const pollPullRequest = (repo: RepoRef, pullNumber: number, etag?: string) =>
+    call(`read pull request #${pullNumber}`, repo, async (): Promise<PolledPullRequest> => {
+      try {
+        const { data, headers } = await octokit.rest.pulls.get({
+          ...at(repo),
+          pull_number: pullNumber,
+          ...(etag ? { headers: { 'if-none-match': etag } } : {}),
+        });
+        return { changed: true, pr: toPull(data), ...(headers.etag ? { etag: headers.etag } : {}) };
+      } catch (error) {
+        if (statusOf(error) === 304) return { changed: false };
+        throw error;
+      }
+    });
+
   return {
     getIssue: (repo, issueNumber) =>
       call(`read issue #${issueNumber}`, repo, async () => {
         const { data } = await octokit.rest.issues.get({ ...at(repo), issue_number: issueNumber });
         if (data.pull_request) {
-          throw new GitHubError(`#${issueNumber} in ${repo.owner}/${repo.repo} is a pull request, not an issue: pass an issue number`, undefined, { permanent: true });
+          throw new GitHubError(`#${issueNumber} in ${repo.owner}/${repo.repo} is a pull request, not an issue: pass an issue number`, undefined, { kind: 'refused' });
         }
         return toIssue(data);
       }),
@@ -243,6 +238,7 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
       }),
 
     getPullRequest,
+    pollPullRequest,
 
     mergePullRequest: (repo, pullNumber) =>
       call(`merge pull request #${pullNumber}`, repo, async () => {
@@ -256,7 +252,7 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
           throw new GitHubError(
             `pull request #${pullNumber} in ${repo.owner}/${repo.repo} cannot be merged (${describeFailure(error as HttpFailure)}): resolve its conflicts or update the branch, then retry`,
             status,
-            { cause: error },
+            { cause: error, kind: 'refused' },
           );
         }
       }),

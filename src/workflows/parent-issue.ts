@@ -25,6 +25,7 @@ import {
 } from '../shared/messages.js';
 import { subissueWorkflowId } from '../shared/ids.js';
 import { PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
+import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
 import { failureMessage, subissueWorkflow } from './subissue.js';
 
 export interface ParentIssueInput {
@@ -39,10 +40,7 @@ export interface ParentOutcome {
   subissues: Array<{ number: number; pr?: number; phase: string }>;
 }
 
-const github = proxyActivities<SharedActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2s', maximumAttempts: 8 },
-});
+const github = proxyActivities<SharedActivities>(GITHUB_ACTIVITY_OPTIONS);
 
 const analyzer = proxyActivities<SharedActivities>({
   startToCloseTimeout: '15 minutes',

@@ -14,6 +14,7 @@ import { buildSubissuePrompt } from '../core/prompts.js';
 import { AGENT_FAILED } from '../shared/failures.js';
 import { subissueProgressSignal, type PendingApproval, type SubissuePhase, type SubissueProgress } from '../shared/messages.js';
 import { installApprovalBook } from './approvals.js';
+import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
 import { subissueBranch, subissueLabel } from '../shared/ids.js';
 import { DEFAULT_RUN_SETTINGS, PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
 
@@ -34,6 +35,7 @@ const shared = proxyActivities<SharedActivities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '2s', maximumAttempts: 8 },
 });
+const github = proxyActivities<SharedActivities>(GITHUB_ACTIVITY_OPTIONS);
 
 const waitingForMerge = proxyActivities<SharedActivities>({
   startToCloseTimeout: '30 days',
@@ -102,7 +104,7 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       base: `origin/${input.baseBranch}`,
       message: `Work on #${sub.number}: ${sub.title}`,
     });
-    const pr = await shared.openPullRequest({ repo, parentNumber: input.parent.number, sub, branch, base: input.baseBranch });
+    const pr = await github.openPullRequest({ repo, parentNumber: input.parent.number, sub, branch, base: input.baseBranch });
     const prRef = { number: pr.number, url: pr.url, merged: pr.merged };
     await onHost.mirrorFinish({ label, exitCode: 0, summary: `PR #${pr.number} opened: ${pr.url}` });
     await onHost.removeWorktree({ worktreePath: worktree.path });
