@@ -249,6 +249,8 @@ program
     process.exitCode = await runDemo(flags);
   });
 
+(await import('./policy.js')).registerPolicyCommand(program);
+
 // Commander's own failures (unknown option, missing argument) are usage errors; help and --version are not failures.
 // Subcommands copy settings when they are created: set it on each of them too.
 for (const command of [program, ...program.commands]) {

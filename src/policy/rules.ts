@@ -137,6 +137,10 @@ function commandPattern(specifier: string): RegExp {
   return new RegExp(`^${body.split('*').map(escapeRegExp).join('[\\s\\S]*')}${optionalArgs ? '(?: [\\s\\S]*)?' : ''}$`);
 }
 
+/** One simple command (already split by a real parser, wrappers stripped) against a Bash rule's specifier. */
+export const bashSpecifierMatches = (specifier: string | undefined, command: string): boolean =>
+  specifier === undefined || commandPattern(specifier).test(normalizeCommand(command));
+
 const wildcardPattern = (specifier: string): RegExp =>
   new RegExp(`^${specifier.split('*').map(escapeRegExp).join('[\\s\\S]*')}$`);
 
