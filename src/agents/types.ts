@@ -2,6 +2,7 @@
 // sessions in a tmux worker pane, answering approval dialogs by policy. Uses the tmux adapter for panes.
 import type { TmuxAdapter } from '../adapters/tmux.js';
 import type { ApprovalAnswer, ApprovalQuestion } from '../shared/messages.js';
+import type { SessionPolicy } from './policy-port.js';
 
 /** A request no policy rule decides, put to a person (`ccp approve|deny`). */
 export type NeedsYouQuestion = ApprovalQuestion;
@@ -22,6 +23,12 @@ export interface ApprovalRecord {
   tool?: string;
   /** The policy rule that decided ("Bash(git push:*)"), when one did. */
   rule?: string;
+  /** Who answered: the agent's hook through the approval channel, or the pane watcher with a key. */
+  via?: 'hook' | 'pane';
+  /** The policy's class of the request ("secrets", "benign", …), when it gave one. */
+  category?: string;
+  /** The policy said ask: the question put to a person and who answered it. */
+  asked?: { id: string; by: NeedsYouAnswer['by']; always?: boolean };
 }
 
 /** One line of the approval audit log (JSON Lines, append-only). */
@@ -88,7 +95,8 @@ export interface ClaudeCodeOptions {
   home?: string;
   /** Write `hasCompletedOnboarding` into `<home>/.claude.json` (offline agent homes). */
   seedHome?: boolean;
-  /** Pre-accept the trust dialog for each worktree in `<home>/.claude.json`; else the pane watcher answers it. */
+  /** Pre-accept the trust dialog for each worktree in `<home>/.claude.json` (default on), except for a worktree
+   * whose project settings or .mcp.json could run commands: its dialog is then put to a person. */
   preTrustWorktrees?: boolean;
   /** Environment for the agent (e.g. ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY). Written to a 0600 file, never to a
    * command line, pane or log. */
@@ -107,6 +115,22 @@ export interface ClaudeCodeOptions {
   policyFile?: string;
   /** Append-only audit log: one JSON line (ApprovalRecordLine) per dialog decision, secrets redacted. */
   auditLog?: string;
+  /** The policy itself, instead of policyFile (tests, other front ends). */
+  policy?: SessionPolicy;
+  /** ccp's state dir and where worktrees live: the policy's and the sandbox's scope. */
+  stateDir?: string;
+  worktreesDir?: string;
+  /** ccp's hook decides tool uses through the approval channel (default on); off: the pane watcher answers tool
+   * prompts by key, for agents without hooks. */
+  hooks?: boolean;
+  /** The hook program the settings run (default: ccp's compiled hook.js); tests swap in one that crashes. */
+  hookScript?: string;
+  /** How long a request may wait for a person; the hook's own time limit is this plus two minutes. */
+  needsYouTimeoutMs?: number;
+  /** How long the hook keeps trying an unreachable channel (a worker restart) before it denies; default 90 s. */
+  channelRetryMs?: number;
+  /** Claude Code's OS sandbox for the session's commands (default on). */
+  sandbox?: boolean;
 }
 
 /** Every worker pane stayed busy for the adapter's wait: try again later (the caller's slot is better freed). */

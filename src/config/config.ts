@@ -5,6 +5,7 @@ import { homedir, hostname } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_RUN_SETTINGS, type RunSettings } from '../shared/types.js';
+import { AGENT_NAMES, type AgentName } from '../agents/names.js';
 
 const positiveInt = (name: string) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be at least 1`);
@@ -27,7 +28,9 @@ const envSchema = z.object({
   CCP_GITHUB_THROTTLE: z.enum(['on', 'off']).default('on'),
   CCP_AGENT_COMMAND: z.string().optional(),
   CCP_AGENT_HOME: z.string().optional(),
-  CCP_AGENT_PRETRUST: z.enum(['on', 'off']).default('off'),
+  CCP_AGENT: z.enum(AGENT_NAMES, { error: `CCP_AGENT must be one of: ${AGENT_NAMES.join(', ')}` }).default('claude-code'),
+  CCP_AGENT_PRETRUST: z.enum(['on', 'off']).default('on'),
+  CCP_SANDBOX: z.enum(['on', 'off'], { error: 'CCP_SANDBOX must be on or off' }).default('on'),
   CCP_AGENT_PERMISSION_MODE: z.string().default('default'),
   CCP_POLICY_FILE: z.string().optional(),
   CCP_MERGE_POLL_SECONDS: positiveInt('CCP_MERGE_POLL_SECONDS').default(DEFAULT_RUN_SETTINGS.mergePollSeconds),
@@ -51,6 +54,10 @@ export interface CcpConfig {
   repoPath: string;
   github: { apiUrl?: string; throttle: boolean };
   agent: {
+    /** Which agent runs the sessions (CCP_AGENT). */
+    name: AgentName;
+    /** Agent sessions run in the OS sandbox (CCP_SANDBOX, default on). */
+    sandbox: boolean;
     command?: string;
     home?: string;
     preTrust: boolean;
@@ -97,6 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     repoPath: path.resolve(e.CCP_REPO_PATH ?? cwd),
     github: { apiUrl: e.CCP_GITHUB_API_URL, throttle: e.CCP_GITHUB_THROTTLE === 'on' },
     agent: {
+      name: e.CCP_AGENT,
+      sandbox: e.CCP_SANDBOX === 'on',
       command: e.CCP_AGENT_COMMAND,
       home: e.CCP_AGENT_HOME,
       preTrust: e.CCP_AGENT_PRETRUST === 'on',

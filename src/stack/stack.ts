@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CcpConfig } from '../config/config.js';
+import { ConfigError, type CcpConfig } from '../config/config.js';
+import { probeSandbox } from '../agents/claude-code/sandbox.js';
 import { shellQuote } from '../core/shell.js';
 import { createPueueFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../worker/adapters.js';
 import { runningPid, startDetached, stopByPidFile, waitUntil } from './processes.js';
@@ -63,6 +64,14 @@ function idleCommand(worker: number): string {
  */
 export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv, progress: (line: string) => void = () => undefined)
   : Promise<StackInfo> {
+  // Agents are not started unconfined by accident: a missing sandbox stops `up` before anything runs.
+  if (config.agent.sandbox) {
+    const probe = await probeSandbox();
+    if (!probe.available) {
+      throw new ConfigError(`the agent sandbox is unavailable: ${probe.reason}. ccp does not start agents without it; `
+        + 'fix that, or set CCP_SANDBOX=off to run agents unconfined (the approval policy still decides every tool use).');
+    }
+  }
   for (const dir of [config.home, config.paths.logs, config.paths.run, config.paths.pueue]) mkdirSync(dir, { recursive: true });
   const pids = pidFiles(config);
   if (!config.temporal.external) {

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { ActivityDeps } from '../activities/index.js';
-import { createClaudeCodeAgent } from '../agents/claude-code/agent.js';
+import { createAgent } from '../agents/registry.js';
 import { createGitAdapter } from '../adapters/git.js';
 import { createGitHubAdapter, resolveGitHubToken } from '../adapters/github.js';
 import { createPueueAdapter } from '../adapters/pueue.js';
@@ -31,7 +31,7 @@ export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.Pr
   const tmux = createTmuxFromConfig(config);
   return {
     github: createGitHubAdapter({ token, baseUrl: config.github.apiUrl, throttle: config.github.throttle }),
-    agent: createClaudeCodeAgent({
+    agent: createAgent(config.agent.name, {
       command: config.agent.command,
       home: config.agent.home,
       seedHome: config.agent.home !== undefined,
@@ -40,6 +40,10 @@ export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.Pr
       permissionMode: config.agent.permissionMode,
       policyFile: config.agent.policyFile,
       auditLog: config.paths.approvals,
+      stateDir: config.paths.state,
+      worktreesDir: config.paths.worktrees,
+      sandbox: config.agent.sandbox,
+      needsYouTimeoutMs: (config.run.needsYouMinutes ?? 30) * 60_000,
       tmux,
       session: config.tmux.session,
       runDir: path.join(config.paths.run, 'agents'),

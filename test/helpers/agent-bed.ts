@@ -10,6 +10,8 @@ import { createTmuxAdapter, type TmuxAdapter } from '../../src/adapters/tmux.js'
 import { buildSubissuePrompt } from '../../src/core/prompts.js';
 import type { CreatedSubissue } from '../../src/shared/types.js';
 import { startModelServer, type ModelServer } from '../../src/standin/model/index.js';
+import { detectDialog, type Dialog } from '../../src/agents/claude-code/dialogs.js';
+import { loadSessionPolicy, type SessionPolicy } from '../../src/agents/policy-port.js';
 
 export const SESSION = 'ccp-agents';
 export const REPO = { owner: 'acme', repo: 'widgets' };
@@ -18,7 +20,9 @@ export const API_KEY = 'sk-ant-test-NEVER-SHOWN-4f1d2c3b4a5968778695a4b3';
 export interface AgentBed {
   dir: string;
   socketPath: string;
+  /** The bed's tmux adapter; every key sent through it is in `keys`. */
   tmux: TmuxAdapter;
+  keys: Array<{ paneId: string; keys: string[] }>;
   model: ModelServer;
   /** `tmux` arguments that reach the bed's server. */
   tmuxArgs: string[];
@@ -34,7 +38,14 @@ export interface AgentBed {
 export async function startAgentBed(workers = 2): Promise<AgentBed> {
   const dir = mkdtempSync(path.join(tmpdir(), 'ccp-agent-'));
   const socketPath = path.join(dir, 'sock');
-  const tmux = createTmuxAdapter({ socketPath, configFile: '/dev/null' });
+  const real = createTmuxAdapter({ socketPath, configFile: '/dev/null' });
+  const keys: AgentBed['keys'] = [];
+  const tmux: TmuxAdapter = { ...real, socketPath,
+    hasSession: (session) => real.hasSession(session),
+    sendKeys: async (paneId, ...sent) => {
+      keys.push({ paneId, keys: sent });
+      await real.sendKeys(paneId, ...sent);
+    } };
   await tmux.ensureSession({ session: SESSION, workers, cwd: dir, dashboardCommand: 'echo dashboard; sleep 3600',
     idleCommand: (i) => `echo worker ${i} idle; sleep 3600` });
   const model = await startModelServer();
@@ -44,7 +55,7 @@ export async function startAgentBed(workers = 2): Promise<AgentBed> {
     preTrustWorktrees: true, env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: API_KEY }, ...overrides,
   });
   return {
-    dir, socketPath, tmux, model, tmuxArgs, options,
+    dir, socketPath, tmux, keys, model, tmuxArgs, options,
     agent: (overrides) => createClaudeCodeAgent(options(overrides)),
     async makeRepo(name) {
       const repo = path.join(dir, name);
@@ -87,4 +98,34 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** Samples the panes' screens every `everyMs` until stopped; returns every dialog seen (pane, kind, title). */
+export function sampleDialogs(tmux: TmuxAdapter, paneIds: () => Promise<string[]>, everyMs = 150) {
+  const seen: Array<{ paneId: string; dialog: Dialog }> = [];
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (const paneId of await paneIds()) {
+        const dialog = detectDialog(await tmux.capturePane(paneId).catch(() => ''));
+        samples++;
+        if (dialog) seen.push({ paneId, dialog });
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return { seen, samples: () => samples, stop: async () => { running = false; await loop; return seen; } };
+}
+
+/** The default policy, except that a Bash command containing `marker` is asked about (needs-you) — a request the
+ * policy cannot classify, made deterministic for tests. */
+export function askingPolicy(marker: string, base: SessionPolicy = loadSessionPolicy()): SessionPolicy {
+  return { ...base, evaluate(request, context) {
+    const command = request.input.command;
+    if (request.tool === 'Bash' && typeof command === 'string' && command.includes(marker)) {
+      return { decision: 'ask', reason: `ccp policy: cannot classify ${marker}`, category: 'unknown' };
+    }
+    return base.evaluate(request, context);
+  } };
 }

@@ -8,7 +8,7 @@ import type { TmuxAdapter } from '../../src/adapters/tmux.js';
 import { parsePlan } from '../../src/core/plan.js';
 import { buildAnalyzerPrompt } from '../../src/core/prompts.js';
 import type { ModelServer } from '../../src/standin/model/index.js';
-import { API_KEY, commits, REPO, SESSION, sessionRequest, startAgentBed, subissue, type AgentBed }
+import { API_KEY, commits, REPO, sampleDialogs, SESSION, sessionRequest, startAgentBed, subissue, type AgentBed }
   from '../helpers/agent-bed.js';
 
 let bed: AgentBed;
@@ -30,21 +30,29 @@ afterAll(async () => {
   await bed?.close();
 });
 
-test('(a) a subissue session answers the Write and Bash prompts, commits, and exits through the Stop hook', async () => {
+test('(a) the hook allows the Write and the commit with no dialog on screen; the session exits through the Stop hook', async () => {
   const repo = await makeRepo('repo-a');
   const phases: string[] = [];
   const started = Date.now();
+  const keysBefore = bed.keys.length;
+  const screens = sampleDialogs(tmux, async () => (await tmux.listPanes(SESSION)).filter((p) => p.task === 'subissue-11')
+    .map((p) => p.id), 100);
   const result = await agentWith().runSession({ ...sessionRequest('subissue-11', repo, subissue(11, 'Add the widget')),
     onProgress: (p) => phases.push(p.phase) });
+  const seen = await screens.stop();
   expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook', reattached: false });
-  expect(result.approvals.filter((a) => a.decision === 'allow').map((a) => a.title))
-    .toEqual(['Create file', 'Bash command']);
-  // Subjects come from the PermissionRequest hook's exact tool input, not from the (wrapped, shortened) screen.
+  expect(result.approvals.map((a) => `${a.via} ${a.tool}:${a.decision}`)).toEqual(['hook Write:allow', 'hook Bash:allow']);
+  // Subjects are the hook's exact tool input.
   expect(result.approvals.map((a) => a.subject)).toEqual([path.join(repo, 'notes/subissue-11.md'),
     'git add -A && git commit -q -m "Implement #11: Add the widget"']);
+  // The prompts never reached the screen, and no key answered anything (only /exit's Enter was sent).
+  expect(screens.samples()).toBeGreaterThan(5);
+  expect(seen).toEqual([]);
+  expect(bed.keys.slice(keysBefore).map((k) => k.keys.join(' '))).toEqual(['Enter']);
   expect(await commits(repo)).toEqual(['Implement #11: Add the widget', 'initial']);
   expect(readFileSync(path.join(repo, 'notes/subissue-11.md'), 'utf8')).toContain('Add the widget');
-  expect(phases).toEqual(expect.arrayContaining(['claiming-pane', 'starting', 'running', 'approving', 'exiting', 'done']));
+  expect(phases).toEqual(expect.arrayContaining(['claiming-pane', 'starting', 'running', 'exiting', 'done']));
+  expect(phases).not.toContain('approving');
   expect(await paneTask(result.paneId)).toBe('');
   const events = readFileSync(path.join(dir, 'run', 'subissue-11.events.jsonl'), 'utf8');
   expect(events).toMatch(/"hook_event_name":"Stop"/);
@@ -82,12 +90,12 @@ test('(c) a subissue scripted to fail ends without changes', async () => {
   expect(await commits(repo)).toEqual(['initial']);
 });
 
-test('a command the policy denies is refused with "No" + a reason the model receives; the session goes on', async () => {
+test('a command the policy denies is refused by the hook with a reason the model receives; the session goes on', async () => {
   const repo = await makeRepo('repo-deny');
   const sub = subissue(14, 'Push it', 'Commit and push.\nccp-script: push');
   const result = await agentWith().runSession(sessionRequest('subissue-14', repo, sub));
   expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook' });
-  expect(result.approvals.map((a) => `${a.title}:${a.decision}`)).toEqual(['Create file:allow', 'Bash command:deny']);
+  expect(result.approvals.map((a) => `${a.tool}:${a.decision}`)).toEqual(['Write:allow', 'Bash:deny']);
   expect(result.approvals[1]).toMatchObject({ subject: expect.stringContaining('git push origin HEAD') as unknown,
     reason: 'ccp policy: ccp pushes the branch itself' });
   // The refusal came back to the model as an error tool result carrying ccp's reason, and it answered once more.

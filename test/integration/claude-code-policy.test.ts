@@ -27,7 +27,7 @@ test('a policy file denies git commit: the agent gets the reason, every decision
   const result = await agent.runSession(sessionRequest('subissue-51', repo, subissue(51, `Use ${SECRET} here`)));
   expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook', reattached: false });
   const reason = 'ccp policy: denied by rule Bash(git commit:*)';
-  expect(result.approvals.map((a) => `${a.title}:${a.decision}`)).toEqual(['Create file:allow', 'Bash command:deny']);
+  expect(result.approvals.map((a) => `${a.via} ${a.tool}:${a.decision}`)).toEqual(['hook Write:allow', 'hook Bash:deny']);
 
   const lines = readApprovals(auditLog);
   expect(lines).toEqual(result.approvals.map((a) => ({ ...a, pane: result.paneId })));

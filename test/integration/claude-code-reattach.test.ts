@@ -8,7 +8,7 @@ import type { AgentProgress, AgentSessionRequest, ClaudeCodeOptions } from '../.
 import { readApprovals } from '../../src/cli/approvals.js';
 import { detectDialog } from '../../src/agents/claude-code/dialogs.js';
 import type { ChildSessionConfig } from '../fixtures/run-session.js';
-import { commits, SESSION, sessionRequest, startAgentBed, subissue, waitFor, type AgentBed }
+import { askingPolicy, commits, SESSION, sessionRequest, startAgentBed, subissue, waitFor, type AgentBed }
   from '../helpers/agent-bed.js';
 
 // Tests run from dist/test/integration; the fixture is compiled next to them.
@@ -25,9 +25,9 @@ afterAll(async () => {
 
 /** Runs a session in a child process (a ccp worker); resolves the first progress report that `until` accepts. */
 function sessionInChild(request: AgentSessionRequest, until: (p: AgentProgress) => boolean,
-  overrides: Partial<ClaudeCodeOptions> = {}) {
+  overrides: Partial<ClaudeCodeOptions> = {}, askAbout?: string) {
   const { tmux: _tmux, ...options } = bed.options(overrides);
-  const config: ChildSessionConfig = { socketPath: bed.socketPath, options, request };
+  const config: ChildSessionConfig = { socketPath: bed.socketPath, options, request, ...(askAbout ? { askAbout } : {}) };
   const child = spawn(process.execPath, [CHILD], { env: { ...process.env, CCP_TEST_SESSION: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -50,33 +50,43 @@ function sessionInChild(request: AgentSessionRequest, until: (p: AgentProgress) 
 
 const panePid = (paneId: string): Promise<string> => bed.paneVar(paneId, 'pane_pid');
 
-test('a session whose worker process died is re-attached: same pane and process, the waiting dialog answered', async () => {
+test('a session whose worker process died is re-attached: same pane and process, the waiting hook answered', async () => {
   const repo = await bed.makeRepo('repo-r');
   const label = 'subissue-41';
   const request = sessionRequest(label, repo, subissue(41, 'Survive a crash'));
   const auditLog = path.join(bed.dir, 'reattach-approvals.jsonl');
-  const worker = sessionInChild(request, (p) => p.phase === 'running' && p.approvals >= 1, { auditLog });
-  const { paneId } = await worker.reached;
+  // The commit needs a person; the worker dies while the question waits.
+  const worker = sessionInChild(request, (p) => p.phase === 'needs-you', { auditLog }, 'git commit');
+  const { paneId, question } = await worker.reached;
   await worker.kill();
-  // Nobody answers any more: the agent waits at its next dialog, the commit command.
-  await waitFor('the commit dialog', async () =>
-    detectDialog(await bed.tmux.capturePane(paneId as string))?.title === 'Bash command');
+  expect(question).toMatchObject({ kind: 'tool', tool: 'Bash', subject: expect.stringContaining('git commit') as unknown });
+  // Nobody answers any more: the agent's hook keeps asking the gone channel; no dialog shows meanwhile.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  expect(detectDialog(await bed.tmux.capturePane(paneId as string))).toBeUndefined();
   const pid = await panePid(paneId as string);
   expect(await bed.paneVar(paneId as string, '@ccp_task')).toBe(label);
 
   const started = Date.now();
-  const result = await bed.agent({ auditLog }).runSession(request);
+  const asked: string[] = [];
+  const result = await bed.agent({ auditLog, policy: askingPolicy('git commit') }).runSession({ ...request,
+    onNeedsYou: async (q) => {
+      asked.push(q.id);
+      return { decision: 'allow', reason: 'a person said yes', by: 'person' };
+    } });
   console.log(`re-attached session took ${Date.now() - started} ms`);
   expect(result).toMatchObject({ paneId, reattached: true, exitCode: 0, endedBy: 'stop-hook' });
-  expect(result.approvals.map((a) => `${a.title}:${a.decision}`)).toEqual(['Bash command:allow']);
+  // The retried attempt asked the same question the dead one had asked.
+  expect(asked).toEqual([question?.id]);
+  expect(result.approvals.map((a) => `${a.via} ${a.tool}:${a.decision} ${a.asked?.by ?? ''}`))
+    .toEqual(['hook Bash:allow person']);
   expect(await panePid(paneId as string)).toBe(pid);
   expect(await commits(repo)).toEqual(['Implement #41: Survive a crash', 'initial']);
   // The agent ran once: every step of the scripted conversation was asked for once.
   expect(bed.model.requests.filter((r) => r.subissue === 41).map((r) => r.step)).toEqual([0, 1, 2]);
   expect(await bed.paneVar(paneId as string, '@ccp_task')).toBe('');
   // Both workers' decisions are in the one audit log.
-  expect(readApprovals(auditLog).map((l) => `${l.pane} ${l.title}:${l.decision}`))
-    .toEqual([`${paneId} Create file:allow`, `${paneId} Bash command:allow`]);
+  expect(readApprovals(auditLog).map((l) => `${l.pane} ${l.tool}:${l.decision}`))
+    .toEqual([`${paneId} Write:allow`, `${paneId} Bash:allow`]);
 });
 
 test('a session that ended while no worker watched it is reported, not run again', async () => {

@@ -1,20 +1,25 @@
 // Claude Code as ccp's agent: print mode for the analyzer (`ask`), and visible interactive sessions in tmux worker
-// panes (`runSession`) whose dialogs ccp answers by policy. See pane-watcher.ts for the session loop and
-// claude-code-files.ts for what the pane runs.
+// panes (`runSession`): ccp's hook asks the session's approval channel about every tool use (decider.ts judges it),
+// the OS sandbox confines its commands, and the pane watcher (pane-watcher.ts) answers the dialogs hooks cannot.
+// session-files.ts and session-setup.ts make what the pane runs.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { execa } from 'execa';
 import { statSync } from 'node:fs';
-import type { AgentAdapter, AgentSessionRequest, AgentSessionResult, AskRequest, ClaudeCodeOptions } from '../types.js';
-import { appendApproval, loadPolicyFile } from '../../policy/policy-file.js';
+import type { AgentAdapter, AgentProgress, AgentSessionRequest, AgentSessionResult, ApprovalRecord, AskRequest,
+  ClaudeCodeOptions } from '../types.js';
+import { appendApproval } from '../../policy/policy-file.js';
 import { AGENT_BASE_ENV, readExitCode, readHookEventPositions, seedClaudeHome, sessionFiles, writeSessionFiles,
   type SessionFiles } from './session-files.js';
 import { claimPane, PaneClaimAborted, releasePane, type ClaimedPane } from '../pane-pool.js';
 import { watchSession } from './pane-watcher.js';
 import type { TmuxAdapter } from '../../adapters/tmux.js';
 import { claudeCodeBinary } from '../../config/tools.js';
-import { DEFAULT_APPROVAL_POLICY } from '../../policy/approval-policy.js';
 import { redactSecrets } from '../../core/env-scrub.js';
+import { loadSessionPolicy, TRUST_TOOL } from '../policy-port.js';
+import { createDecider, type Decider } from '../decider.js';
+import { sessionSecret, startApprovalChannel, type ApprovalChannel } from '../approval-channel.js';
+import { configuresCommands, decisionHook, policyContext, sandboxFor } from './session-setup.js';
 import { resumeOffset } from './session-events.js';
 import { shellQuote } from '../../core/shell.js';
 
@@ -53,7 +58,10 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
   };
   const apiKey = options.env?.ANTHROPIC_API_KEY;
   // Read once: a bad policy file stops the worker at start, not each session.
-  const policy = options.policyFile ? loadPolicyFile(options.policyFile) : DEFAULT_APPROVAL_POLICY;
+  const policy = options.policy ?? loadSessionPolicy(options.policyFile);
+  const hooks = options.hooks ?? true;
+  const preTrust = options.preTrustWorktrees ?? true;
+  const agentHome = options.home ?? homedir();
   const redactRecord = (text: string): string => redactSecrets(text, { ...process.env, ...(options.env ?? {}) });
 
   /** Nothing from the agent's environment may reach an error message (they end up in logs and on GitHub). */
@@ -69,9 +77,9 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
     if (!options.home || !options.seedHome) return;
     await seedClaudeHome({
       home: options.home,
-      trustedWorktrees: options.preTrustWorktrees && worktree ? [worktree] : [],
+      trustedWorktrees: preTrust && worktree && !configuresCommands(worktree) ? [worktree] : [],
       // Pre-answering the key dialog belongs with pre-trust: both skip start-up dialogs the watcher can answer.
-      approvedApiKey: options.preTrustWorktrees ? apiKey : undefined,
+      approvedApiKey: preTrust ? apiKey : undefined,
     });
   };
 
@@ -124,6 +132,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
       }
       const paneId = claimed.id;
       const files = sessionFiles(options.runDir, request.label);
+      let channel: ApprovalChannel | undefined;
       try {
         // A worker process that died left this pane labelled: take its session over rather than start the agent
         // again (which would redo its work and its side effects).
@@ -133,22 +142,40 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
           return { paneId, exitCode: earlier.exitCode, endedBy: 'exit', approvals: [], reattached: true,
             lastScreen: await tmux.capturePane(paneId).catch(() => '') };
         }
-        if (earlier) {
-          await tmux.setPaneTitle(paneId, `${request.label}: running (re-attached)`);
-        } else {
-          await startSession(request, paneId, files);
+        const context = policyContext({ label: request.label, worktree: request.worktree, home: agentHome,
+          stateDir: options.stateDir, worktreesDir: options.worktreesDir });
+        const running = earlier ? `${request.label}: running (re-attached)` : `${request.label}: running`;
+        const decider = sessionDecider(request, paneId, context, running);
+        if (hooks) {
+          // Same path and secret as the attempt that started the agent: its hooks find this worker.
+          const secret = await sessionSecret(files.secret, !earlier);
+          channel = await startApprovalChannel({ socketPath: files.socket, secret, decide: async (asked, signal) => {
+            const outcome = await decider.decideTool({ tool: asked.tool_name, input: asked.tool_input }, signal,
+              { event: asked.event });
+            return { behavior: outcome.decision, message: outcome.reason };
+          } });
         }
+        if (earlier) await tmux.setPaneTitle(paneId, running);
+        else await startSession(request, paneId, files);
         const result = await watchSession({
           tmux, session, paneId, label: request.label, files, timeoutMs: request.timeoutMs, pollIntervalMs,
-          signal: request.signal, onProgress: request.onProgress, policy, redact: redactRecord,
-          paths: { cwd: request.worktree, home: options.home ?? homedir() },
-          reattached: Boolean(earlier),
+          signal: request.signal, onProgress: request.onProgress, redact: redactRecord,
+          toolDialogs: hooks ? 'hook' : 'pane',
+          judgeTool: (asked, title, signal) => decider.decideTool(asked, signal, { via: 'pane', title }),
+          askPerson: (dialog, signal) => decider.askAboutDialog({ title: dialog.title,
+            text: dialog.text ?? [dialog.title, dialog.subject, dialog.warning].filter(Boolean).join('\n'),
+            reason: dialog.kind === 'trust' ? `the folder's settings can run commands: ${dialog.warning ?? ''}`
+              : 'ccp does not recognise this dialog' }, signal),
+          trustAllowed: (dialog) => policy.evaluate({ tool: TRUST_TOOL,
+            input: { path: dialog.subject || request.worktree, warning: dialog.warning ?? '' } }, context).decision === 'allow',
+          reattached: Boolean(earlier), approvals: decider.records,
           eventsOffset: earlier ? resumeOffset(await readHookEventPositions(files.events)) : 0,
           onApproval: auditLog ? (record) => appendApproval(auditLog, { ...record, pane: paneId }) : undefined,
         });
         request.onProgress?.({ phase: 'done', paneId, approvals: result.approvals.length });
         return { paneId, ...result, reattached: Boolean(earlier) };
       } finally {
+        await channel?.close().catch(() => undefined);
         // The last screen stays visible (remain-on-exit) until the pane's next session.
         await tmux.setPaneTitle(paneId, `idle (last: ${request.label})`).catch(() => undefined);
         await releasePane(tmux, session, paneId).catch(() => undefined);
@@ -156,13 +183,46 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
     },
   };
 
+  /** The session's decisions: the policy in its scope, needs-you through the request, each one in the audit log. */
+  function sessionDecider(request: AgentSessionRequest, paneId: string, context: ReturnType<typeof policyContext>,
+    running: string): Decider {
+    const { tmux, auditLog } = options;
+    let approvals = 0;
+    let now: Omit<AgentProgress, 'paneId' | 'approvals'> = { phase: 'running' };
+    const progress = (next = now): void => {
+      now = next;
+      request.onProgress?.({ ...next, paneId, approvals });
+    };
+    return createDecider({
+      label: request.label, policy, context, redact: redactRecord, onNeedsYou: request.onNeedsYou,
+      onRecord: async (record: ApprovalRecord) => {
+        approvals++;
+        if (auditLog) await appendApproval(auditLog, { ...record, pane: paneId });
+        progress();
+      },
+      onWaiting: (waiting) => {
+        const [question] = waiting;
+        progress(question ? { phase: 'needs-you', question } : { phase: 'running' });
+        const title = question ? `${request.label}: needs you: ${question.tool} ${question.subject.slice(0, 80)}` : running;
+        void tmux.setPaneTitle(paneId, title).catch(() => undefined);
+      },
+    });
+  }
+
   async function startSession(request: AgentSessionRequest, paneId: string, files: SessionFiles): Promise<void> {
     const { tmux } = options;
     request.onProgress?.({ phase: 'starting', paneId, approvals: 0 });
     await seed(request.worktree);
+    const sandbox = options.sandbox ?? true
+      ? await sandboxFor({ worktree: request.worktree, home: agentHome, runDir: options.runDir,
+        stateDir: options.stateDir, allowedDomains: policy.web?.allowedDomains, modelUrl: options.env?.ANTHROPIC_BASE_URL,
+        env: { ...process.env, ...agentEnv } })
+      : undefined;
     await writeSessionFiles({
-      files, worktree: request.worktree, prompt: request.prompt, env: agentEnv,
+      files, worktree: request.worktree, prompt: request.prompt, env: { ...agentEnv, ...(sandbox?.env ?? {}) },
       argv: [command, ...(options.extraArgs ?? []), '--permission-mode', permissionMode, '--settings', files.settings],
+      ...(hooks ? { decisionHook: decisionHook(files, options) } : {}),
+      ...(sandbox ? { sandbox: sandbox.settings } : {}),
     });
     await tmux.setPaneTitle(paneId, `${request.label}: running`);
     // pipe-pane needs a live pane (the last session's is dead) and survives respawn-pane: a placeholder first,

@@ -18,6 +18,10 @@ export interface Dialog {
   /** The command, path or folder the dialog is about. */
   subject: string;
   options: DialogOption[];
+  /** Trust dialog: the warning it shows about project hooks or MCP servers. */
+  warning?: string;
+  /** Unknown dialog: its text, for the person asked about it. */
+  text?: string;
 }
 
 const POINTER = '❯';
@@ -31,18 +35,27 @@ const NUMBERED = /^\s*(?:❯\s*)?(\d+)\.\s+(.*)$/;
 const indentOf = (line: string): number => line.length - line.trimStart().length;
 
 export function detectDialog(screen: string): Dialog | undefined {
-  const lines = screen.split('\n').map((line) => line.trimEnd());
+  const lines = withoutSidePanel(screen.split('\n').map((line) => line.trimEnd()))
+    // Scroll markers of a dialog too tall for its pane sit between the options and the footer.
+    .filter((line) => !SCROLL_MARKER.test(line));
   let footer = -1;
   for (let i = lines.length - 1; i >= 0 && footer < 0; i--) if (FOOTER.test(lines[i])) footer = i;
+  // Some dialogs (network access outside the sandbox) have no footer: their numbered options end the screen.
+  if (footer < 0) footer = lastNumberedPointerRow(lines);
   if (footer < 0) return undefined;
 
   const block = optionBlock(lines, footer);
   if (!block || !block.options.some((o) => o.selected)) return undefined;
   let top = block.start - 1;
   while (top > 0 && !TOP_RULE.test(lines[top])) top--;
-  const body = lines.slice(top + 1, block.start).filter((l) => !TOP_RULE.test(l));
+  // No rule above: a narrow pane scrolled it off with the dialog's first lines, and the screen starts inside it.
+  const body = lines.slice(top === 0 && !TOP_RULE.test(lines[0]) ? 0 : top + 1, block.start)
+    .filter((l) => !TOP_RULE.test(l));
   const text = body.join('\n');
-  const firstLine = body.find((l) => l.trim().length > 0)?.trim() ?? '';
+  // A narrow pane scrolls the title off: the first line is then some wrapped text, so known titles are searched.
+  const firstLine = body.map((l) => l.trim()).find((l) => KNOWN_TITLE.test(l))
+    ?? (BASH_BODY.test(text) && body.filter((l) => INNER_RULE.test(l)).length >= 2 ? 'Bash command' : undefined)
+    ?? body.find((l) => l.trim().length > 0)?.trim() ?? '';
 
   if (/Do you want to use this API key\?|Detected a custom API key/.test(text)) {
     const keyLine = body.find((l) => /^\s*[A-Z_]+_KEY:/.test(l));
@@ -52,14 +65,54 @@ export function detectDialog(screen: string): Dialog | undefined {
   }
   const workspace = body.findIndex((l) => /Accessing workspace:/.test(l));
   if (workspace >= 0 || /trust this folder/i.test(block.options.map((o) => o.text).join('\n'))) {
-    const folder = body.slice(workspace + 1).find((l) => l.trim().length > 0)?.trim() ?? '';
-    return { kind: 'trust', title: 'Accessing workspace', subject: folder, options: block.options };
+    const folder = workspace >= 0 ? body.slice(workspace + 1).find((l) => l.trim().length > 0)?.trim() ?? '' : '';
+    const warning = trustWarning(body);
+    return { kind: 'trust', title: 'Accessing workspace', subject: folder, options: block.options,
+      ...(warning ? { warning } : {}) };
   }
   const answers = block.options.map((o) => o.text);
-  if (answers.some((t) => /^Yes\b/.test(t)) && answers.some((t) => /^No\b/.test(t))) {
+  if (answers.some((t) => /^Yes\b/.test(t)) && answers.some((t) => /^No\b/.test(t))
+    && (TOOL_QUESTION.test(text) || KNOWN_TITLE.test(firstLine))) {
     return { kind: 'tool', title: firstLine, subject: toolSubject(body, firstLine), options: block.options };
   }
-  return { kind: 'unknown', title: firstLine, subject: '', options: block.options };
+  return { kind: 'unknown', title: firstLine, subject: '', options: block.options,
+    text: body.filter((l) => !INNER_RULE.test(l)).join('\n').trim() };
+}
+
+// Titles Claude Code draws above its tool prompts.
+const KNOWN_TITLE = /^(?:Bash command|(?:Create|Write|Overwrite|Edit|Read) (?:file|notebook)|Fetch|Tool use|Web Search)\b/;
+const BASH_BODY = /This command requires approval/;
+const TOOL_QUESTION = /Do you want to (?:proceed|make this edit|create|overwrite|allow Claude to)/;
+const SCROLL_MARKER = /^\s*[↑↓] \d+ more lines?\s*$/;
+// The trust dialog's warnings: project hooks and MCP servers run commands as soon as the folder is trusted.
+const TRUST_WARNING = /\bhooks?\b|MCP servers?|execute commands|runs commands|⚠/i;
+
+function trustWarning(body: string[]): string | undefined {
+  const lines = body.map((l) => l.trim()).filter((l) => TRUST_WARNING.test(l));
+  return lines.length > 0 ? lines.join(' ') : undefined;
+}
+
+/** The row below a `❯ N.` pointer row's block, when the screen ends in numbered options (no footer). */
+function lastNumberedPointerRow(lines: string[]): number {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    if (lines[i].trim() === '') continue;
+    if (!NUMBERED.test(lines[i]) && !/^\s{4,}\S/.test(lines[i])) return -1;
+    for (let p = i; p >= 0 && i - p < 8; p--) if (/^\s*❯\s*\d+\.\s/.test(lines[p])) return i + 1;
+    return -1;
+  }
+  return -1;
+}
+
+/** The full-screen layout draws a diff panel right of a `│` column: keep what is left of it. */
+function withoutSidePanel(lines: string[]): string[] {
+  const columns = new Map<number, number>();
+  for (const line of lines) {
+    const at = line.indexOf('│');
+    if (at > 0) columns.set(at, (columns.get(at) ?? 0) + 1);
+  }
+  const [column, count] = [...columns.entries()].sort((a, b) => b[1] - a[1])[0] ?? [-1, 0];
+  if (column < 0 || count < lines.length * 0.4) return lines;
+  return lines.map((line) => (line[column] === '│' ? line.slice(0, column).trimEnd() : line));
 }
 
 /** The option rows above the footer: numbered rows (with wrapped continuations), or a blank-delimited list. */

@@ -1,11 +1,13 @@
-// Watches one interactive Claude Code session in a tmux pane: answers dialogs by policy (by option text, after
-// seeing the same dialog on two polls), notices the end of the turn through the Stop hook, exits the agent with
-// `/exit`, and enforces the timeout and cancellation.
+// Watches one interactive Claude Code session in a tmux pane: answers the dialogs hooks cannot (trust, API key; tool
+// prompts only for agents without ccp's hook), by option text and after seeing the same dialog on two polls; puts a
+// dialog it does not recognise to a person instead of pressing anything; notices the end of the turn through the
+// Stop hook, exits the agent with `/exit`, and enforces the timeout and cancellation.
 import type { AgentProgress, ApprovalRecord } from '../types.js';
 import { readExitCode, readHookEvents, type HookEvent, type SessionFiles } from './session-files.js';
 import { sleep } from '../pane-pool.js';
 import type { TmuxAdapter } from '../../adapters/tmux.js';
-import { decide, toolRequest, type ApprovalPolicy, type PathContext, type ToolRequest } from '../../policy/approval-policy.js';
+import { toolRequest, type ToolRequest } from '../../policy/approval-policy.js';
+import type { Outcome } from '../decider.js';
 import { arrowsTo, detectDialog, keysToChoose, noOption, sameDialog, yesOption, type Dialog } from './dialogs.js';
 
 // Ink may apply two keys that arrive in one read to a stale selection: pace them.
@@ -15,6 +17,8 @@ const EXIT_TYPE_TO_ENTER_MS = 700;
 const EXIT_GRACE_MS = 10_000;
 // After answering, the old dialog may still be drawn for a moment: do not answer it twice.
 const REANSWER_AFTER_MS = 2_000;
+// A dialog a person is asked about counts as gone (answered in the pane) after this many polls without it.
+const GONE_AFTER_POLLS = 2;
 
 export interface WatchInput {
   tmux: TmuxAdapter;
@@ -25,16 +29,24 @@ export interface WatchInput {
   timeoutMs: number;
   pollIntervalMs: number;
   signal?: AbortSignal;
-  policy?: ApprovalPolicy;
-  /** Working directory and home the agent resolves paths against, for path rules. */
-  paths?: PathContext;
+  /** "hook": the agent's hook answers tool prompts and the watcher leaves them alone; "pane": the watcher answers
+   * them by key (agents without ccp's hook), judged by `judgeTool`. */
+  toolDialogs: 'hook' | 'pane';
+  /** Judges a tool prompt's request (the policy, maybe a person); required for toolDialogs "pane". */
+  judgeTool?: (request: ToolRequest, title: string, signal: AbortSignal) => Promise<Outcome>;
+  /** Puts a dialog ccp does not recognise (or a trust dialog that warns) to a person. */
+  askPerson?: (dialog: Dialog, signal: AbortSignal) => Promise<Outcome>;
+  /** Whether the policy allows trusting a folder whose trust dialog warns about hooks or MCP servers. */
+  trustAllowed?: (dialog: Dialog) => boolean;
   /** Where to start reading hook events: 0 for a new session, later when re-attaching. */
   eventsOffset?: number;
   /** Taking over a session another (dead) watcher ran: the dialog on screen may already be answered. */
   reattached?: boolean;
   /** Applied to every text of an approval record (secrets out of results and logs). */
   redact?: (text: string) => string;
-  /** Called with each decision before it is carried out (the audit log); a failure stops the watcher. */
+  /** Every decision of the session, in order (shared with the hook's decisions); the watcher appends its own. */
+  approvals: ApprovalRecord[];
+  /** Called with each decision the watcher makes before it is carried out (the audit log). */
   onApproval?: (record: ApprovalRecord) => Promise<void>;
   onProgress?: (progress: AgentProgress) => void;
 }
@@ -46,15 +58,25 @@ export interface WatchResult {
   lastScreen: string;
 }
 
+/** A dialog whose answer is being worked out (a person may be asked) while the watcher keeps polling. */
+interface Pending {
+  dialog: Dialog;
+  controller: AbortController;
+  outcome?: Outcome;
+  missing: number;
+}
+
 export async function watchSession(input: WatchInput): Promise<WatchResult> {
-  const { paneId, files, signal } = input;
-  const approvals: ApprovalRecord[] = [];
+  const { paneId, files, signal, approvals } = input;
   const progress = (phase: AgentProgress['phase']): void =>
     input.onProgress?.({ phase, paneId, approvals: approvals.length });
   const deadline = Date.now() + input.timeoutMs;
   let eventsOffset = input.eventsOffset ?? 0;
   let previous: Dialog | undefined;
   let answered: { dialog: Dialog; at: number } | undefined;
+  let pending: Pending | undefined;
+  // Dialogs a person allowed that show no recognisable yes option: left for the person, not asked again.
+  const leftAlone: Dialog[] = [];
   let lastScreen = '';
   if (input.reattached) {
     // The dead watcher may have answered this dialog just before it died: wait to see that it stays.
@@ -63,41 +85,92 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
   }
   // The exact tool input behind the prompt on screen (the screen wraps and shortens commands and paths).
   let permission: HookEvent | undefined;
+  const withdraw = (): void => {
+    pending?.controller.abort();
+    pending = undefined;
+  };
 
   progress('running');
-  for (;;) {
-    if (signal?.aborted) return stopAgent(input, 'cancelled', approvals);
-    if (Date.now() >= deadline) return stopAgent(input, 'timeout', approvals);
+  try {
+    for (;;) {
+      if (signal?.aborted) return await stopAgent(input, 'cancelled');
+      if (Date.now() >= deadline) return await stopAgent(input, 'timeout');
 
-    const exitCode = await readExitCode(files.exit);
-    if (exitCode !== undefined) return { exitCode, endedBy: 'exit', approvals, lastScreen: await capture(input) };
-    const read = await readHookEvents(files.events, eventsOffset);
-    eventsOffset = read.offset;
-    permission = read.events.filter((e) => e.hook_event_name === 'PermissionRequest').pop() ?? permission;
-    if (read.events.some((e) => e.hook_event_name === 'Stop')) {
-      progress('exiting');
-      return exitAgent(input, approvals);
-    }
-    if (await paneDead(input)) {
-      return { exitCode: (await readExitCode(files.exit)) ?? null, endedBy: 'exit', approvals,
-        lastScreen: (await capture(input)) || lastScreen };
-    }
+      const exitCode = await readExitCode(files.exit);
+      if (exitCode !== undefined) return { exitCode, endedBy: 'exit', approvals, lastScreen: await capture(input) };
+      const read = await readHookEvents(files.events, eventsOffset);
+      eventsOffset = read.offset;
+      permission = read.events.filter((e) => e.hook_event_name === 'PermissionRequest').pop() ?? permission;
+      if (read.events.some((e) => e.hook_event_name === 'Stop')) {
+        withdraw();
+        progress('exiting');
+        return await exitAgent(input);
+      }
+      if (await paneDead(input)) {
+        return { exitCode: (await readExitCode(files.exit)) ?? null, endedBy: 'exit', approvals,
+          lastScreen: (await capture(input)) || lastScreen };
+      }
 
-    lastScreen = await capture(input);
-    const dialog = detectDialog(lastScreen);
-    const repeat = answered && sameDialog(dialog, answered.dialog) && Date.now() - answered.at < REANSWER_AFTER_MS;
-    if (dialog && sameDialog(dialog, previous) && !repeat) {
-      progress('approving');
-      approvals.push(await answer(input, dialog, dialog.kind === 'tool' ? hookRequest(permission) : undefined));
-      if (dialog.kind === 'tool') permission = undefined;
-      answered = { dialog, at: Date.now() };
-      previous = undefined;
-      progress('running');
-    } else {
-      previous = dialog;
+      lastScreen = await capture(input);
+      const dialog = detectDialog(lastScreen);
+      if (pending) {
+        if (!sameDialog(dialog, pending.dialog)) {
+          // Answered in the pane by a person (or by the hook): the question is moot.
+          if (++pending.missing >= GONE_AFTER_POLLS) withdraw();
+        } else if (pending.outcome) {
+          await carryOut(input, pending.dialog, pending.outcome, leftAlone);
+          answered = { dialog: pending.dialog, at: Date.now() };
+          pending = undefined;
+          previous = undefined;
+          progress('running');
+        } else {
+          pending.missing = 0;
+        }
+      } else {
+        const repeat = answered && sameDialog(dialog, answered.dialog) && Date.now() - answered.at < REANSWER_AFTER_MS;
+        const ignored = !dialog || (dialog.kind === 'tool' && input.toolDialogs === 'hook')
+          || leftAlone.some((d) => sameDialog(d, dialog));
+        if (dialog && !ignored && sameDialog(dialog, previous) && !repeat) {
+          progress('approving');
+          const started: Pending = { dialog, controller: new AbortController(), missing: 0 };
+          pending = started;
+          const hook = dialog.kind === 'tool' ? hookRequest(permission) : undefined;
+          if (dialog.kind === 'tool') permission = undefined;
+          judge(input, dialog, hook, started.controller.signal).then(
+            (outcome) => { started.outcome = outcome; },
+            (err: unknown) => { started.outcome = { decision: 'deny', reason: `ccp: ${String(err)}` }; });
+        } else {
+          previous = dialog;
+        }
+      }
+      await sleep(input.pollIntervalMs, signal);
     }
-    await sleep(input.pollIntervalMs, signal);
+  } finally {
+    withdraw();
   }
+}
+
+/** What to answer a dialog: trust and API key by ccp's own rules, tool prompts by the policy, the rest by a person. */
+async function judge(input: WatchInput, dialog: Dialog, hook: ToolRequest | undefined, signal: AbortSignal)
+  : Promise<Outcome> {
+  const person = (): Promise<Outcome> => input.askPerson?.(dialog, signal)
+    ?? Promise.resolve({ decision: 'deny', reason: `ccp does not know this dialog (${dialog.title || 'untitled'})` });
+  if (dialog.kind === 'tool') {
+    if (!input.judgeTool) return person();
+    return input.judgeTool(toolRequest(dialog, hook), dialog.title, signal);
+  }
+  if (dialog.kind === 'trust' && dialog.warning && !input.trustAllowed?.(dialog)) return person();
+  if (dialog.kind === 'unknown') return person();
+  const outcome: Outcome = dialog.kind === 'trust'
+    ? { decision: 'allow', reason: dialog.warning ? 'the policy allows trusting this folder' : 'the folder is a ccp worktree' }
+    : { decision: 'allow', reason: 'the key is the one ccp configured for the agent' };
+  const redact = input.redact ?? ((text: string) => text);
+  const record: ApprovalRecord = { at: new Date().toISOString(), label: input.label, via: 'pane', dialog: dialog.kind,
+    title: redact(dialog.title), subject: redact(dialog.subject), decision: outcome.decision,
+    reason: redact(outcome.reason) };
+  input.approvals.push(record);
+  await input.onApproval?.(record);
+  return outcome;
 }
 
 function hookRequest(event: HookEvent | undefined): ToolRequest | undefined {
@@ -107,25 +180,16 @@ function hookRequest(event: HookEvent | undefined): ToolRequest | undefined {
     ? toolInput as Record<string, unknown> : {} };
 }
 
-function subjectOf(request: ToolRequest | undefined): string | undefined {
-  const { command, file_path: file, notebook_path: notebook, path, url } = request?.input ?? {};
-  const subject = command ?? file ?? notebook ?? path ?? url;
-  return typeof subject === 'string' ? subject : undefined;
-}
-
-async function answer(input: WatchInput, dialog: Dialog, hook: ToolRequest | undefined): Promise<ApprovalRecord> {
-  // The hook's exact tool input when it fits the dialog: the screen wraps and shortens commands and paths.
-  const request = dialog.kind === 'tool' ? toolRequest(dialog, hook) : undefined;
-  const { decision, reason, rule, tool } = decide(dialog, input.policy, { request, paths: input.paths });
-  const redact = input.redact ?? ((text: string) => text);
-  const record: ApprovalRecord = { at: new Date().toISOString(), label: input.label, dialog: dialog.kind,
-    title: redact(dialog.title), subject: redact(subjectOf(request) ?? dialog.subject), decision,
-    reason: redact(reason), ...(tool ? { tool } : {}), ...(rule ? { rule: redact(rule) } : {}) };
-  await input.onApproval?.(record);
-  if (decision === 'allow') {
+/** Presses the keys for an outcome: the yes option for allow; for deny "No" + Tab + reason when the dialog takes a
+ * reason (the refusal then reaches the model), else Escape. */
+async function carryOut(input: WatchInput, dialog: Dialog, outcome: Outcome, leftAlone: Dialog[]): Promise<void> {
+  if (outcome.decision === 'allow') {
     const yes = yesOption(dialog);
-    await pressKeys(input, (yes && keysToChoose(dialog, yes.text)) ?? ['Escape']);
-    return record;
+    const keys = yes && keysToChoose(dialog, yes.text);
+    // Allowed, but no option says yes: pressing a guess could do anything, so the dialog stays for the person.
+    if (keys) await pressKeys(input, keys);
+    else leftAlone.push(dialog);
+    return;
   }
   const no = noOption(dialog);
   if (dialog.kind === 'tool' && no && /Tab to amend/.test(await capture(input))) {
@@ -133,13 +197,12 @@ async function answer(input: WatchInput, dialog: Dialog, hook: ToolRequest | und
     // end the turn silently).
     await pressKeys(input, [...arrowsTo(dialog, no), 'Tab']);
     await sleep(KEY_GAP_MS * 2);
-    await input.tmux.sendText(input.paneId, record.reason);
+    await input.tmux.sendText(input.paneId, outcome.reason);
     await sleep(KEY_GAP_MS * 2);
     await pressKeys(input, ['Enter']);
   } else {
-    await pressKeys(input, (no && keysToChoose(dialog, no.text)) ?? ['Escape']);
+    await pressKeys(input, dialog.kind === 'unknown' ? ['Escape'] : (no && keysToChoose(dialog, no.text)) ?? ['Escape']);
   }
-  return record;
 }
 
 async function pressKeys(input: WatchInput, keys: string[]): Promise<void> {
@@ -150,7 +213,8 @@ async function pressKeys(input: WatchInput, keys: string[]): Promise<void> {
 }
 
 /** The turn is over: type /exit and wait for the wrapper's exit file (or a dead pane); kill as a last resort. */
-async function exitAgent(input: WatchInput, approvals: ApprovalRecord[]): Promise<WatchResult> {
+async function exitAgent(input: WatchInput): Promise<WatchResult> {
+  const { approvals } = input;
   const exited = await requestExit(input, EXIT_GRACE_MS);
   if (exited) return { exitCode: exited.exitCode, endedBy: 'stop-hook', approvals, lastScreen: exited.screen };
   const lastScreen = await capture(input);
@@ -159,8 +223,8 @@ async function exitAgent(input: WatchInput, approvals: ApprovalRecord[]): Promis
 }
 
 /** Timeout or cancellation: ask the agent to exit, then kill it; the pane shows why. */
-async function stopAgent(input: WatchInput, endedBy: 'timeout' | 'cancelled', approvals: ApprovalRecord[])
-  : Promise<WatchResult> {
+async function stopAgent(input: WatchInput, endedBy: 'timeout' | 'cancelled'): Promise<WatchResult> {
+  const { approvals } = input;
   input.onProgress?.({ phase: 'exiting', paneId: input.paneId, approvals: approvals.length });
   const lastScreen = await capture(input);
   const exited = await requestExit(input, 3_000);

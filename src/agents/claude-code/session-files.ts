@@ -18,7 +18,11 @@ export const AGENT_BASE_ENV: Readonly<Record<string, string>> = {
 };
 
 /** Hook events whose stdin JSON is appended to the session's events file. */
-export const RECORDED_HOOK_EVENTS = ['Stop', 'SessionEnd', 'PermissionRequest', 'PreToolUse'] as const;
+export const RECORDED_HOOK_EVENTS = ['Stop', 'StopFailure', 'SessionEnd', 'PermissionRequest', 'PreToolUse',
+  'Notification'] as const;
+/** Events whose hook answers through ccp's approval channel: PreToolUse sees every tool use (also reads that never
+ * prompt), PermissionRequest whatever still would prompt. */
+export const DECIDING_HOOK_EVENTS = ['PreToolUse', 'PermissionRequest'] as const;
 
 export interface SessionFiles {
   wrapper: string;
@@ -30,6 +34,9 @@ export interface SessionFiles {
   /** The wrapper's pid, which is the pane's pid: tells a re-attaching watcher the pane still runs this session. */
   pid: string;
   paneLog: string;
+  /** The approval channel's unix socket and the 0600 file with its secret (the hook finds it beside the socket). */
+  socket: string;
+  secret: string;
 }
 
 export function sessionFiles(runDir: string, label: string): SessionFiles {
@@ -37,6 +44,7 @@ export function sessionFiles(runDir: string, label: string): SessionFiles {
   return {
     wrapper: file('sh'), envFile: file('env'), promptFile: file('prompt.txt'), settings: file('settings.json'),
     events: file('events.jsonl'), exit: file('exit'), pid: file('pid'), paneLog: file('pane.log'),
+    socket: file('sock'), secret: file('secret'),
   };
 }
 
@@ -47,6 +55,10 @@ export interface WriteSessionInput {
   /** Agent argv before the prompt: binary, extra args, permission mode and settings flags. */
   argv: string[];
   env: Record<string, string>;
+  /** The hook that decides tool uses through the approval channel; none: the pane watcher answers dialogs. */
+  decisionHook?: { command: string; timeoutSeconds: number };
+  /** Claude Code `sandbox` settings; none: unconfined. */
+  sandbox?: Record<string, unknown>;
 }
 
 /** Writes all files of one session; clears the events, exit and pid files of an earlier attempt with the label. */
@@ -64,16 +76,23 @@ export async function writeSessionFiles(input: WriteSessionInput): Promise<void>
   await writeFile(files.envFile, `${envLines.join('\n')}\n`, { mode: 0o600 });
   await chmod(files.envFile, 0o600);
   await writeFile(files.promptFile, input.prompt, { mode: 0o600 });
-  await writeFile(files.settings, `${JSON.stringify(hookSettings(files.events), null, 2)}\n`, { mode: 0o600 });
+  await writeFile(files.settings, `${JSON.stringify(sessionSettings(input), null, 2)}\n`, { mode: 0o600 });
+  await chmod(files.settings, 0o600);
   await writeFile(files.wrapper, wrapperScript(input), { mode: 0o700 });
 }
 
-function hookSettings(eventsFile: string): unknown {
+/** The session's `--settings`: hooks that record events (and decide, when ccp's hook is on), and the sandbox. */
+export function sessionSettings(input: Pick<WriteSessionInput, 'files' | 'decisionHook' | 'sandbox'>)
+  : Record<string, unknown> {
   // One write per event, so a line is never interleaved with another hook's output.
-  const command = `line=$(cat); printf '%s\\n' "$line" >> ${shellQuote(eventsFile)}`;
-  const hooks = Object.fromEntries(RECORDED_HOOK_EVENTS.map((event) => [event,
-    [{ matcher: '*', hooks: [{ type: 'command', command }] }]]));
-  return { hooks };
+  const record = { type: 'command', command: `line=$(cat); printf '%s\\n' "$line" >> ${shellQuote(input.files.events)}` };
+  const decide = input.decisionHook && { type: 'command', command: input.decisionHook.command,
+    timeout: input.decisionHook.timeoutSeconds, onFailure: 'block' };
+  const hooks = Object.fromEntries(RECORDED_HOOK_EVENTS.map((event) => {
+    const deciding = decide && (DECIDING_HOOK_EVENTS as readonly string[]).includes(event);
+    return [event, [{ matcher: '*', hooks: deciding ? [record, decide] : [record] }]];
+  }));
+  return { hooks, ...(input.sandbox ? { sandbox: input.sandbox } : {}) };
 }
 
 function wrapperScript({ files, worktree, argv }: WriteSessionInput): string {
