@@ -27,7 +27,7 @@ export interface ActivityDeps {
 /** Activities of the shared task queue: any host may run them. */
 export function createSharedActivities(deps: Pick<ActivityDeps, 'github' | 'agent' | 'queues' | 'repoPath'>) {
   return {
-    ...createGitHubActivities({ github: deps.github }),
+    ...withHeartbeats(createGitHubActivities({ github: deps.github })),
     ...withHeartbeats(createAnalyzerActivities({ agent: deps.agent, repoPath: deps.repoPath })),
     ...createHostInfoActivities(deps.queues),
   };

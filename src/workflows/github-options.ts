@@ -12,5 +12,7 @@ import type { ActivityOptions } from '@temporalio/workflow';
  */
 export const GITHUB_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
+  // The activities heartbeat while they run: a dead worker is noticed within 30 s, not 2 minutes.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 };

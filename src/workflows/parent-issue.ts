@@ -44,6 +44,8 @@ const github = proxyActivities<SharedActivities>(GITHUB_ACTIVITY_OPTIONS);
 
 const analyzer = proxyActivities<SharedActivities>({
   startToCloseTimeout: '15 minutes',
+  // Planning heartbeats: a dead worker is noticed within 30 s, not after the 15 minutes.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5s', maximumAttempts: 3 },
 });
 

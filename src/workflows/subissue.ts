@@ -33,13 +33,15 @@ export interface SubissueOutcome {
 
 const shared = proxyActivities<SharedActivities>({
   startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '2s', maximumAttempts: 8 },
 });
 const github = proxyActivities<SharedActivities>(GITHUB_ACTIVITY_OPTIONS);
 
 const waitingForMerge = proxyActivities<SharedActivities>({
   startToCloseTimeout: '30 days',
-  heartbeatTimeout: '5 minutes',
+  // It heartbeats every few seconds between polls: a dead worker is noticed within 30 s.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5s', maximumInterval: '5 minutes' },
 });
 
@@ -69,6 +71,7 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   const onHost = proxyActivities<HostBoundActivities>({
     taskQueue: host.hostQueue,
     startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '2s', maximumAttempts: 5 },
   });
   const agent = proxyActivities<AgentSessionActivities>({
