@@ -2,7 +2,7 @@
 // 4 authentication. Scripts driving ccp at night branch on these.
 import { GitHubError } from '../adapters/github.js';
 import { ConfigError } from '../config/config.js';
-import { PolicyError } from '../policy/approval-policy.js';
+import { PolicyError } from '../policy/policy-document.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 4 } as const;
 

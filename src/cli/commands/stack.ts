@@ -1,0 +1,29 @@
+// `ccp up`, `ccp down`: the embedded stack on this host.
+import type { Command } from 'commander';
+import { down, stackInfo, up } from '../../stack/stack.js';
+import { checkBeforeStart, configWith, output, stackLines, stackProgress, workersOption } from '../context.js';
+
+export function registerStackCommands(program: Command): void {
+  program
+    .command('up')
+    .description('start the embedded stack: Temporal dev server, pueued, tmux session, ccp worker')
+    .option('-w, --workers <n>', 'worker panes (agents at once)', workersOption)
+    .option('--json', 'print where the stack lives as JSON')
+    .action(async (flags: { workers?: number; json?: boolean }) => {
+      const { config, env } = configWith(flags);
+      await checkBeforeStart(config, env);
+      await up(config, env, stackProgress);
+      output(flags.json, { workers: config.workers, ...stackInfo(config) },
+        () => [`ccp is up with ${config.workers} workers.`, ...stackLines(config)]);
+    });
+
+  program
+    .command('down')
+    .description('stop what `ccp up` started (state is kept in CCP_HOME)')
+    .option('--json', 'print what was stopped as JSON')
+    .action(async (flags: { json?: boolean }) => {
+      const { config } = configWith({});
+      const stopped = await down(config);
+      output(flags.json, { stopped }, () => (stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing was running'));
+    });
+}

@@ -1,0 +1,45 @@
+// `ccp start <issues>`: preflight, bring the stack up, one parent workflow per issue.
+import type { Command } from 'commander';
+import { ConfigError } from '../../config/config.js';
+import { resolveRepo } from '../../config/repo.js';
+import { up } from '../../stack/stack.js';
+import { runningWorkerInfo, workerMismatch } from '../../stack/worker-info.js';
+import { connectClient } from '../client.js';
+import { checkBeforeStart, configWith, githubFor, output, parseIssueNumbers, stackLines, stackProgress, workersOption }
+  from '../context.js';
+import { EXIT, UsageError } from '../errors.js';
+import { preflightIssues } from '../preflight.js';
+import { startParents } from '../start.js';
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .description('work on issues: one parent workflow each (brings the stack up first)')
+    .argument('<issues>', 'issue numbers, e.g. 123 or 123,124')
+    .option('-r, --repo <owner/name>', 'GitHub repository (default: CCP_REPO, else the origin remote)')
+    .option('-w, --workers <n>', 'worker panes (agents at once)', workersOption)
+    .option('--json', 'print what was started (and refused) as JSON')
+    .action(async (issues: string, flags: { repo?: string; workers?: number; json?: boolean }) => {
+      const numbers = parseIssueNumbers(issues);
+      const { config, env } = configWith(flags);
+      const repo = await resolveRepo(config);
+      await checkBeforeStart(config, env);
+      const running = runningWorkerInfo(config);
+      const mismatch = running && workerMismatch(running, repo);
+      if (mismatch) throw new ConfigError(mismatch);
+      if (running && flags.workers !== undefined && running.workers !== flags.workers) {
+        console.error(`note: the running worker keeps its ${running.workers} workers; \`ccp down\` then start again to change it`);
+      }
+      const checked = await preflightIssues(await githubFor(config, env), repo, numbers);
+      for (const { reason } of checked.refused) console.error(`ccp: not started: ${reason}`);
+      if (checked.ok.length === 0) throw new UsageError('nothing started: fix the issue numbers above and run `ccp start` again');
+      await up(config, env, stackProgress);
+      const client = await connectClient(config);
+      const results = await startParents(client, config.taskQueue, repo, checked.ok.map((i) => i.number), config.run);
+      output(flags.json, { started: results, refused: checked.refused }, () => [
+        ...results.map((r) => (r.started ? `started #${r.issueNumber} as workflow ${r.workflowId}` : r.note ?? '')),
+        ...stackLines(config),
+      ]);
+      if (checked.refused.length > 0) process.exitCode = EXIT.usage;
+    });
+}

@@ -1,0 +1,37 @@
+// `ccp pause|resume|stop <parents>`: steer parents by signal.
+import type { Command } from 'commander';
+import { resolveRepo } from '../../config/repo.js';
+import { pauseSignal, resumeSignal, stopSignal } from '../../shared/messages.js';
+import { connectClient } from '../client.js';
+import { configWith, output, parseIssueNumbers } from '../context.js';
+import { parentHandle } from '../start.js';
+
+const STEERS = [
+  ['pause', 'stop starting new subissues of these parents (running agents go on)'],
+  ['resume', 'start subissues again'],
+  ['stop', 'cancel these parents and their running subissues'],
+] as const;
+
+export function registerSteerCommands(program: Command): void {
+  for (const [name, description] of STEERS) {
+    program
+      .command(name)
+      .description(description)
+      .argument('<issues>', 'parent issue numbers')
+      .option('-r, --repo <owner/name>', 'GitHub repository')
+      .option('--json', 'print which workflows were signalled as JSON')
+      .action(async (issues: string, flags: { repo?: string; json?: boolean }) => {
+        const { config } = configWith(flags);
+        const repo = await resolveRepo(config);
+        const client = await connectClient(config);
+        const done: Array<{ issue: number; workflowId: string }> = [];
+        for (const n of parseIssueNumbers(issues)) {
+          const handle = await parentHandle(client, repo, n);
+          if (name === 'stop') await handle.signal(stopSignal, { reason: 'ccp stop' });
+          else await handle.signal(name === 'pause' ? pauseSignal : resumeSignal);
+          done.push({ issue: n, workflowId: handle.workflowId });
+        }
+        output(flags.json, { [name]: done }, () => done.map((d) => `${name}: #${d.issue}`));
+      });
+  }
+}
