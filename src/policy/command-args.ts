@@ -100,6 +100,10 @@ export function checkWord(word: Word, access: Access, inv: Pick<Invocation, 'cwd
         ? deny('secrets', `reads a path computed at run time (${word.raw}) in a command that names secrets`)
         : allow(`reads ${word.raw}`);
     }
+    if (access === 'exec') {
+      return /\$\(|`|<\(/.test(word.raw) ? deny('unknown', `runs ${word.raw}, a program only known at run time`)
+        : ask('unknown', `runs ${word.raw}, a program only known at run time`);
+    }
     return ask('unknown', `${access === 'delete' ? 'removes' : 'writes'} ${word.raw}, a path only known at run time`);
   }
   let out: PolicyVerdict | undefined;

@@ -25,6 +25,19 @@ function pipedFrom(inv: Invocation): { from: ShellCommand[] } | undefined {
   return inv.stdin.kind === 'pipe' ? { from: inv.stdin.from } : undefined;
 }
 
+/** What `cat <<EOF`, `echo …` or `printf …` print when it is fixed text: a shell fed by them runs that text. */
+function staticOutput(from: ShellCommand[]): string | undefined {
+  if (from.length !== 1) return undefined;
+  const [cmd] = from;
+  const name = value(cmd.words[0]);
+  const args = cmd.words.slice(1).map((word) => value(word));
+  if (args.some((arg) => arg === undefined)) return undefined;
+  if (name === 'cat' && args.length === 0 && cmd.stdin.kind === 'text') return cmd.stdin.text;
+  if (name === 'echo' && !args.some((arg) => /^-[a-zA-Z]*e/.test(arg ?? ''))) return args.filter((a) => !/^-n$/.test(a ?? '')).join(' ');
+  if (name === 'printf' && args.length === 1 && !/[%\\]/.test(args[0] ?? '')) return args[0];
+  return undefined;
+}
+
 const DECODERS = /^(?:curl|wget|base64|base32|xxd|openssl|gzip|gunzip|zcat|bzcat|xzcat|rev|tr|nc|ncat|fetch|http|python3?|node|perl|printf|echo)$/;
 
 function fromStdin(inv: Invocation, env: Env, what: string, code: boolean): Judged[] {
@@ -34,6 +47,8 @@ function fromStdin(inv: Invocation, env: Env, what: string, code: boolean): Judg
     return [judged(worst([checkWord(stdin.target, 'read', inv, env)], allow(`${what} runs a script from the worktree`)), inv.name, inv.args)];
   }
   const piped = pipedFrom(inv);
+  const text = piped && staticOutput(piped.from);
+  if (text !== undefined) return code ? scanCode(text, inv, env) : runText(text, '<piped text>', inv, env, what);
   if (piped) {
     const names = piped.from.map((cmd) => value(cmd.words[0])?.replace(/^.*\//, '') ?? '?');
     const clear = names.some((name) => DECODERS.test(name));
@@ -54,6 +69,10 @@ function shell(inv: Invocation, env: Env): Judged[] {
   const rc = parsed.options.find((o) => ['--rcfile', '--init-file'].includes(o.name));
   if (rc) return [judged(ask('unknown', `${inv.name} with its own rc file`), inv.name, inv.args)];
   const script = parsed.positionals[0];
+  if (script && !script.values) {
+    return [judged(deny('unknown', `${inv.name} runs ${script.raw}, a script only known at run time (a download?); save it in the worktree and read it first`),
+      inv.name, inv.args)];
+  }
   if (script && !parsed.options.some((o) => o.name === '-s')) {
     return [judged(worst([checkWord(script, 'exec', inv, env), ...checkPathLike(parsed.positionals.slice(1), inv, env)],
       allow(`runs the script ${script.raw}`)), inv.name, inv.args)];
@@ -117,6 +136,9 @@ function interpreter(inv: Invocation, env: Env): Judged[] {
     }
     if (text === '-' || text === '') break;
   }
+  if (args.some((w) => /^(?:--version|-v|-V|--help|-h|-VV)$/.test(value(w) ?? ''))) {
+    return [judged(allow(`${inv.name} prints its version or help`), inv.name, inv.args)];
+  }
   return fromStdin(inv, env, inv.name, true);
 }
 
@@ -161,6 +183,11 @@ export function scanCode(code: string | undefined, inv: Invocation, env: Env): J
   const paths = checkAll(literals.map(literalWord), access, inv, env);
   // A write to an ordinary place outside is still refused; reads outside are judged as reads.
   verdicts.push(...paths.filter((v) => v.decision === 'deny' || access === 'write'));
+  const runsPrograms = CODE_RISKS[1][0].test(code);
+  if (runsPrograms) verdicts.push(...commandsInCode(code, inv, env));
+  if (CODE_RISKS[2][0].test(code) && (/\bopen\s*\(|readFile|read\(\)|File\.read|\.env\b/.test(code) || literals.length > 0)) {
+    verdicts.push(deny('exfiltration', `the inline ${inv.name} code reads files and opens network connections`));
+  }
   for (const [pattern, category, what, decision] of CODE_RISKS) {
     if (!pattern.test(code)) continue;
     const verdict = (decision === 'deny' ? deny : ask)(category, `the inline ${inv.name} code ${what}; put it in a script file in the worktree`);
@@ -171,6 +198,19 @@ export function scanCode(code: string | undefined, inv: Invocation, env: Env): J
     verdicts.push(deny('unknown', `the inline ${inv.name} code runs decoded data as code`));
   }
   return [judged(worst(verdicts, allow(`inline ${inv.name} code without system access`)), inv.name, inv.args)];
+}
+
+/** String literals in code that runs programs, judged as the shell commands they likely are. */
+export function commandsInCode(code: string, inv: Invocation, env: Env): PolicyVerdict[] {
+  if (env.depth >= MAX_DEPTH) return [];
+  const verdicts: PolicyVerdict[] = [];
+  for (const [, , text] of code.matchAll(/(['"`])((?:\\.|(?!\1)[^\\])*)\1/g)) {
+    if (!/\s|^[\w./-]+$/.test(text) || text.length > 2000) continue;
+    const judgedText = env.judgeShell(text, inv.cwd, { ...env, depth: env.depth + 1 }).map((j) => j.verdict);
+    const refused = judgedText.find((v) => v.decision === 'deny');
+    if (refused) verdicts.push({ ...refused, reason: `${refused.reason} (run from inline ${inv.name} code)` });
+  }
+  return verdicts;
 }
 
 export const CODE_JUDGES: Record<string, (inv: Invocation, env: Env) => Judged[]> = {

@@ -11,9 +11,9 @@ const READ_ONLY = new Set(['status', 'diff', 'log', 'show', 'blame', 'shortlog',
   'show-branch', 'cherry', 'count-objects', 'fsck', 'help', 'version', 'var', 'check-ignore', 'check-attr', 'diff-tree',
   'diff-files', 'diff-index', 'range-diff', 'annotate', 'verify-commit', 'ls-remote', 'fetch', 'format-patch',
   'check-ref-format', 'get-tar-commit-id', 'hash-object', 'mktree', 'interpret-trailers', 'column', 'stripspace']);
-const LOCAL_WRITES = new Set(['add', 'rm', 'mv', 'restore', 'commit', 'stash', 'revert', 'clean', 'apply', 'am', 'notes',
+const LOCAL_WRITES = new Set(['add', 'rm', 'mv', 'restore', 'commit', 'stash', 'revert', 'clean', 'apply', 'am', 'notes', 'merge',
   'mergetool', 'gc', 'prune', 'repack', 'pack-refs', 'update-index', 'write-tree', 'read-tree', 'checkout-index', 'init']);
-const ASK_SUB: Record<string, string> = { merge: 'merges another branch into this one', 'cherry-pick': 'copies commits from elsewhere',
+const ASK_SUB: Record<string, string> = { 'cherry-pick': 'copies commits from elsewhere',
   pull: 'merges the remote into this branch', bisect: 'moves HEAD through history', submodule: 'changes submodules',
   'sparse-checkout': 'changes which files are checked out', lfs: 'runs git-lfs', clone: 'clones another repository',
   difftool: 'runs an external diff tool', archive: 'writes an archive', bundle: 'writes a bundle', tag: 'creates a tag',
@@ -123,7 +123,7 @@ function localWrite(sub: string, parsed: ReturnType<typeof parseArgs>, inv: Invo
   if (sub === 'notes' || sub === 'mergetool' || sub === 'update-index' || sub === 'read-tree') {
     return ask('unknown', `git ${sub} changes repository internals`);
   }
-  const paths = sub === 'stash' || sub === 'commit' || sub === 'revert' || sub === 'gc' || sub === 'prune' ? [] : parsed.positionals;
+  const paths = ['stash', 'commit', 'revert', 'gc', 'prune', 'merge'].includes(sub) ? [] : parsed.positionals;
   const files = [...optionValues(parsed, '-F', '--file'), ...optionValues(parsed, '--template')]
     .map((word) => checkWord(word, 'read', inv, env));
   return worst([...files, ...checkAll(paths, sub === 'apply' || sub === 'am' ? 'read' : 'write', inv, env)],
@@ -232,6 +232,7 @@ function ghVerdict(group: string | undefined, action: string | undefined, args: 
     const text = args.map((w) => value(w) ?? w.raw).join(' ');
     const method = /(?:-X|--method)[= ]?(\w+)/i.exec(text)?.[1]?.toUpperCase();
     const fields = args.some((w) => /^(?:-f|-F|--field|--raw-field|--input)$/.test(value(w) ?? ''));
+    if (/graphql/.test(text) && /mutation/i.test(text)) return deny('merge', 'a GraphQL mutation changes GitHub state; ccp does that');
     if (/\/merge\b|\/merges\b/.test(text) && (method !== 'GET' || fields)) return deny('merge', 'merging through the GitHub API is ccp\'s job');
     if (method && method !== 'GET') return deny('merge', `gh api ${method} changes GitHub state; ccp does that`);
     if (fields) return ask('exfiltration', 'gh api with fields sends data to GitHub');
@@ -250,6 +251,10 @@ function ghVerdict(group: string | undefined, action: string | undefined, args: 
   if (group === 'release' && !GH_READ.test(action ?? '')) return deny('merge', `gh release ${action ?? ''} publishes releases; ccp does not`);
   if (['extension', 'alias', 'config', 'codespace', 'workflow', 'cache', 'ruleset', 'label'].includes(group ?? '') && !GH_READ.test(action ?? '')) {
     return ask('unknown', `gh ${group} ${action ?? ''} changes GitHub or gh settings`);
+  }
+  if (group === 'pr' && action === 'review') return deny('merge', 'reviewing or approving pull requests is for people');
+  if ((group === 'pr' || group === 'issue') && ['close', 'reopen', 'ready', 'edit', 'lock', 'delete', 'transfer'].includes(action ?? '')) {
+    return deny('merge', `gh ${group} ${action} changes GitHub state that ccp manages`);
   }
   if (group === 'pr' && action === 'checkout') return deny('other-branch', 'gh pr checkout switches to another branch');
   if (GH_READ.test(action ?? '') || group === 'status' || group === '--version' || group === 'version') return allow(`gh ${group} reads`);

@@ -7,7 +7,7 @@ import { checkPath, type Access } from './scopes.js';
 import { GIT_JUDGES } from './command-git.js';
 import { NET_JUDGES } from './command-net.js';
 import { DEV_JUDGES } from './command-dev.js';
-import { CODE_JUDGES, interpreterByPrefix } from './command-code.js';
+import { CODE_JUDGES, commandsInCode, interpreterByPrefix } from './command-code.js';
 
 export type Judge = (inv: Invocation, env: Env) => Judged[];
 
@@ -81,12 +81,17 @@ function find(inv: Invocation, env: Env): Judged[] {
   const rootText = value(roots[0]) ?? '.';
   for (; i < inv.args.length; i++) {
     const op = value(inv.args[i]) ?? '';
-    if (op === '-delete') verdicts.push(...checkAll(roots.length ? roots : [inv.args[i]], 'delete', inv, env));
+    if (op === '-delete') {
+      for (const root of roots.length ? roots.map((w) => value(w) ?? '?') : ['.']) {
+        verdicts.push(checkPath(`${root.replace(/\/$/, '')}/*`, 'delete', env.scope, { cwd: inv.cwd, glob: true }));
+      }
+    }
     if (/^-f(?:print0?|printf|ls)$/.test(op) && inv.args[i + 1]) verdicts.push(checkWord(inv.args[i + 1], 'write', inv, env));
     if (/^-(?:exec|execdir|ok|okdir)$/.test(op)) {
       const end = inv.args.findIndex((word, k) => k > i && /^(?:;|\+)$/.test(value(word) ?? ''));
       const sub = inv.args.slice(i + 1, end < 0 ? undefined : end)
-        .map((word) => (value(word)?.includes('{}') ? { ...word, values: [value(word)?.replace(/\{\}/g, rootText) ?? ''] } : word));
+        .map((word) => (value(word)?.includes('{}')
+          ? { ...word, values: [value(word)?.replace(/\{\}/g, `${rootText.replace(/\/$/, '')}/*`) ?? ''], glob: true } : word));
       if (sub.length) out.push(...env.judgeWords(sub, inv, env));
       i = end < 0 ? inv.args.length : end;
     }
@@ -114,6 +119,7 @@ function awk(inv: Invocation, env: Env): Judged[] {
   const program = fromFile ? '' : (value(parsed.positionals[0]) ?? '');
   const files = parsed.positionals.slice(fromFile ? 0 : 1).filter((w) => !/^\w+=/.test(value(w) ?? ''));
   const verdicts = checkAll(files, 'read', inv, env);
+  if (/\bsystem\s*\(|\|\s*getline/.test(program)) verdicts.push(...commandsInCode(program, inv, env));
   if (/\bsystem\s*\(|\|\s*getline|\bprint[f]?\b[^;]*[>|]|close\s*\(/.test(program) || parsed.positionals[0]?.dynamic) {
     verdicts.push(ask('unknown', 'the awk program runs commands or writes files'));
   }
@@ -125,9 +131,18 @@ function rm(inv: Invocation, env: Env): Judged[] {
 }
 
 function kill(inv: Invocation): Judged[] {
-  const targets = parseArgs(inv.args, ['-s', '-n']).positionals.map((w) => value(w));
+  // The first option is the signal (-9, -KILL, -s KILL); what follows, negative numbers included, are targets.
+  const rest = [...inv.args];
+  const first = value(rest[0]);
+  if (first === '-s' || first === '-n') rest.splice(0, 2);
+  else if (first !== undefined && /^-(?:\d+|[A-Z]+|SIG\w+)$/.test(first)) rest.splice(0, 1);
+  if (value(rest[0]) === '--') rest.splice(0, 1);
+  const targets = rest.map((w) => value(w));
   const verdicts = targets.map((pid): PolicyVerdict => {
     if (pid === undefined) {
+      if (inv.args.some((w) => /pgrep|pidof|pkill|lsof|fuser|ps\s/.test(w.raw))) {
+        return deny('processes', 'kills processes found by name or port, which may not be the agent\'s own; stop your own jobs with kill %N or kill $!');
+      }
       return inv.args.some((w) => w.raw === '$!') ? allow('stops its own background job')
         : ask('processes', 'kills a process chosen at run time; stop the processes you started by their job or $!');
     }
@@ -197,6 +212,8 @@ const TEXT_TOOLS: Record<string, Judge> = {
   'ccp:worktree-program': judgeScript,
 };
 
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIAL/i;
+
 const NO_FILES = ['echo', 'printf', 'true', 'false', ':', 'test', '[', '[[', 'expr', 'seq', 'sleep', 'whoami', 'id', 'groups',
   'uname', 'uptime', 'nproc', 'free', 'pwd', 'cd', 'pushd', 'popd', 'dirs', 'type', 'which', 'whereis', 'hash', 'unset',
   'shopt', 'local', 'readonly', 'return', 'exit', 'shift', 'read', 'wait', 'jobs', 'getopts', 'let', 'ulimit', 'umask',
@@ -214,6 +231,9 @@ function noFiles(inv: Invocation, env: Env): Judged[] {
   }
   if (name === 'date' && args.some((w) => /^(?:-s|--set)/.test(value(w) ?? ''))) return [judged(deny('privilege', 'sets the system clock'), name, args)];
   if (name === 'hostname' && args.some((w) => !/^-/.test(value(w) ?? '-'))) return [judged(deny('privilege', 'renames the machine'), name, args)];
+  if (name === 'printenv' && args.some((w) => SECRET_NAME.test(value(w) ?? ''))) {
+    return [judged(deny('secrets', 'prints a secret from the environment; tokens stay out of the transcript'), name, args)];
+  }
   if (name === 'history' && args.length) return [judged(ask('unknown', 'history with arguments changes or reads shell history'), name, args)];
   return one(inv, checkPathLike(name === 'echo' || name === 'printf' ? [] : args, inv, env), `${name} is harmless`);
 }
@@ -241,6 +261,16 @@ function refusals(): Record<string, Judge> {
   for (const [names, category, reason] of SYSTEM_REFUSALS) {
     for (const name of names) out[name] = refuse(category, `${name} ${reason}`);
   }
+  out.tmux = (inv) => [judged(/^(?:ls|list-\w+|display-message|show-\w+|has-session|-V)$/.test(value(inv.args[0]) ?? '')
+    ? allow('tmux shows sessions') : deny('processes', "tmux commands reach other panes (ccp's agents); leave tmux alone"), inv.name, inv.args)];
+  out.pueue = refuse('processes', "pueue is ccp's own task queue; leave it alone");
+  out.pueued = out.pueue;
+  out.temporal = refuse('processes', "temporal drives ccp's own workflows; leave it alone");
+  out.ccp = refuse('agent-settings', 'ccp itself is run by a person, not by its agents');
+  out.claude = refuse('agent-settings', 'starting another Claude Code session escapes this policy');
+  out.gpg = (inv) => [judged(inv.args.some((w) => /export-secret|--export|-K|--list-secret/.test(value(w) ?? ''))
+    ? deny('secrets', 'gpg exports private keys') : ask('secrets', 'gpg works with the keyring in ~/.gnupg'), inv.name, inv.args)];
+  out.gpg2 = out.gpg;
   out.ip = (inv) => [judged(['addr', 'a', 'route', 'r', 'link', 'l', 'neigh', '-br', '-4', '-6', '-j'].includes(value(inv.args[0]) ?? '')
     && !inv.args.some((w) => ['add', 'del', 'delete', 'set', 'flush', 'change', 'replace'].includes(value(w) ?? ''))
     ? allow('shows network settings') : deny('privilege', 'ip changes network settings'), inv.name, inv.args)];

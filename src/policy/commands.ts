@@ -4,7 +4,7 @@
 import type { ShellCommand } from './shell-parse.js';
 import type { Word } from './shell-words.js';
 import { skeleton } from './secrets.js';
-import { checkPath } from './scopes.js';
+import { checkPath, resolvePath, within } from './scopes.js';
 import { allow, ask, deny, type PolicyVerdict } from './types.js';
 import { commandText, judged, literalWord, parseArgs, unknownWord, value, type Env, type Invocation, type Judged }
   from './command-args.js';
@@ -62,8 +62,10 @@ function commandName(word: Word, where: Pick<Invocation, 'cwd'>, env: Env): Name
   if (SYSTEM_BIN.test(name)) return { name: base, pre: [] };
   const verdict = checkPath(name, 'exec', env.scope, { cwd: where.cwd });
   if (verdict.decision !== 'allow') return { verdict };
-  // A project script or local binary: known names are judged as themselves (./node_modules/.bin/jest is jest).
-  return JUDGES[base] || PRIVILEGE.has(base) ? { name: base, pre: [] } : { name: 'ccp:worktree-program', pre: [] };
+  // Known names are judged as themselves (./node_modules/.bin/jest is jest); other programs only from the worktree.
+  if (JUDGES[base] || PRIVILEGE.has(base) || WRAPPERS[base]) return { name: base, pre: [] };
+  const absolute = resolvePath(name, where.cwd, env.scope);
+  return absolute && within(absolute, env.scope.worktree) ? { name: 'ccp:worktree-program', pre: [] } : { name: base, pre: [] };
 }
 
 // Options that take a value, per wrapper; the wrapped command starts at the first positional.

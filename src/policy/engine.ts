@@ -2,7 +2,7 @@
 // and a person can read. Safe with nothing configured: what it cannot classify is asked about, never allowed.
 // `await loadShellParser()` once before evaluating Bash requests; evaluate is then synchronous (well under 10 ms).
 import { judgeCommand, judgeWords } from './commands.js';
-import { checkWord, pathLike, type Env, type Judged } from './command-args.js';
+import { checkWord, literalWord, pathLike, type Env, type Judged } from './command-args.js';
 import { judgeFileTool, FILE_TOOLS } from './file-tools.js';
 import { applyRules, deniedWhole, parseDocument, PolicyError, sessionRules, type PolicyDocument, type SessionRules }
   from './policy-document.js';
@@ -87,12 +87,25 @@ function judgeShell(text: string, cwd: string | null, outer: Env): Judged[] {
   const script = parseShell(text, cwd, outer.scope.home);
   const env: Env = { ...outer, secretMentioned: outer.secretMentioned || mentionsSecret(script.commands, outer) };
   const out: Judged[] = script.problems.map((problem) => ({ verdict: ask('unknown', problem) }));
+  if (script.problems.length > 0) out.push(...namedInUnparsed(text, env));
   const secretVar = SECRET_VAR.exec(text);
   if (secretVar) out.push({ verdict: deny('secrets', `uses ${secretVar[0]}, a secret from the environment; tokens stay out of commands`) });
   for (const redirect of script.redirects) out.push(judgeRedirect(redirect, env));
   for (const cmd of script.commands) out.push(...judgeCommand(cmd, env));
   if (script.commands.some((cmd) => cmd.words.some((w) => w.ifs))) {
     out.push({ verdict: ask('unknown', 'the command uses $IFS to hide word boundaries') });
+  }
+  return out;
+}
+
+/** Text the parser could not follow (`{sudo,id}`): a dangerous command named anywhere in it is refused outright. */
+function namedInUnparsed(text: string, env: Env): Judged[] {
+  const tokens = new Set(text.split(/[^A-Za-z0-9_.\/-]+/).map((t) => t.replace(/^.*\//, '')).filter(Boolean));
+  const out: Judged[] = [];
+  for (const token of [...tokens].slice(0, 64)) {
+    const refused = judgeWords([literalWord(token)], { cwd: env.scope.worktree, stdin: { kind: 'none' } }, env)
+      .find((j) => j.verdict.decision === 'deny' && j.verdict.category !== 'unknown');
+    if (refused) out.push({ verdict: { ...refused.verdict, reason: `${refused.verdict.reason} (in text ccp cannot parse)` } });
   }
   return out;
 }

@@ -4,7 +4,7 @@
 // are off limits for reading too. Pure apart from the injected realpath.
 import { allow, ask, deny, type Category, type PolicyContext, type PolicyVerdict } from './types.js';
 import { normalizePath } from './rules.js';
-import { PROTECTED_ROOTS, secretIn, skeleton, writeCategory } from './secrets.js';
+import { HOME_SECRETS, PROTECTED_ROOTS, secretIn, skeleton, writeCategory } from './secrets.js';
 
 /** read: one file; list: names only; recursive: everything below; exec: run it. */
 export type Access = 'read' | 'list' | 'recursive' | 'write' | 'delete' | 'exec';
@@ -68,6 +68,11 @@ function checkPlain(path: string, access: Access, scope: Scope, cwd: string | nu
     const first = segments.findIndex((segment) => /[*?[]/.test(segment));
     target = segments.slice(0, first).join('/') || (path.startsWith('/') ? '/' : '.');
     if (how === 'read' || how === 'list') how = how === 'read' ? 'recursive' : 'list';
+    else {
+      // Writes land on names inside the directory; a pattern that can match dotfiles can match .git too.
+      const dotted = /^[.?[]/.test(segments[first]);
+      target = `${target === '/' ? '' : target}/${dotted ? '.git' : 'ccp-glob-entry'}`;
+    }
   }
   const absolute = resolvePath(target, cwd, scope);
   if (absolute === undefined) {
@@ -116,7 +121,8 @@ function protectedBelow(absolute: string, access: Access, scope: Scope): string 
   }
   if (scope.stateDir && within(scope.stateDir, absolute)) return "ccp's state directory";
   if (scope.worktreesDir && within(scope.worktreesDir, absolute)) return "other sessions' worktrees";
-  if (within(`${scope.home}/.ssh`, absolute)) return 'secrets such as ~/.ssh';
+  const secret = HOME_SECRETS.find((place) => within(`${scope.home}/${place}`, absolute));
+  if (secret) return `secrets such as ~/${secret}`;
   const root = PROTECTED_ROOTS.find((place) => within(place, absolute));
   return root ? `protected files such as ${root}` : undefined;
 }
@@ -142,7 +148,9 @@ function judgeWrite(absolute: string, access: Access, scope: Scope, shown: strin
     }
     return allow(`${verb} ${shown} inside the worktree`);
   }
-  if (/^\/(?:tmp|var\/tmp)\/./.test(absolute)) return allow(`${verb} ${shown} in the temp directory`);
+  // Home, ccp's state and other worktrees may themselves live under /tmp (tests, throwaway machines).
+  const protectedPlace = within(absolute, scope.home) || (scope.stateDir && within(absolute, scope.stateDir));
+  if (!protectedPlace && /^\/(?:tmp|var\/tmp)\/./.test(absolute)) return allow(`${verb} ${shown} in the temp directory`);
   if (/^\/dev\/(?:null|zero|stdout|stderr|tty|fd\/\d+)$/.test(absolute)) return allow(`writes to ${absolute}`);
   if (absolute.startsWith('/dev/')) return deny('devices', `${verb} the device ${absolute}`);
   if (access === 'delete') {
@@ -163,10 +171,16 @@ function judgeRead(absolute: string, access: Access, scope: Scope, shown: string
       ? deny('secrets', `${shown} holds secrets; search your worktree instead`)
       : allow(`${verb} ${shown}`);
   }
-  if (SYSTEM.test(absolute)) return allow(`${verb} the system path ${shown}`);
   if (within(absolute, scope.home)) {
     const relative = absolute.slice(scope.home.length + 1);
-    if (HOME_CACHES.test(relative)) return allow(`${verb} ${shown} (tool caches)`);
+    return HOME_CACHES.test(relative) ? allow(`${verb} ${shown} (tool caches)`)
+      : ask('outside-worktree', `${verb} ${shown} in the home directory, outside your worktree (${scope.worktree})`);
+  }
+  if (SYSTEM.test(absolute)) return allow(`${verb} the system path ${shown}`);
+  if (/^\/dev\/(?:null|zero|u?random|stdin|tty|fd(?:\/\d+)?|full|shm(?:\/.*)?)$/.test(absolute)) return allow(`reads ${absolute}`);
+  if (absolute.startsWith('/dev/')) {
+    return /^\/dev\/(?:sd|hd|vd|xvd|nvme|mmcblk|loop|dm-|md|mapper|disk|mem|kmem|port|input)/.test(absolute)
+      ? deny('devices', `reads the raw device ${absolute}`) : ask('devices', `reads the device ${absolute}`);
   }
   return ask('outside-worktree', `${verb} ${shown}, outside your worktree (${scope.worktree})`);
 }
@@ -175,7 +189,7 @@ const BIN_DIRS = /^\/(?:usr\/(?:local\/)?)?s?bin\/|^\/opt\//;
 
 function judgeExec(absolute: string, scope: Scope, shown: string): PolicyVerdict {
   if (within(absolute, scope.worktree)) return allow(`runs ${shown} from the worktree`);
-  if (BIN_DIRS.test(absolute)) return allow(`runs ${shown}`);
+  if (BIN_DIRS.test(absolute) && !within(absolute, scope.home)) return allow(`runs ${shown}`);
   if (within(absolute, scope.home) && HOME_CACHES.test(absolute.slice(scope.home.length + 1))) {
     return allow(`runs ${shown} (installed tools)`);
   }

@@ -2,7 +2,7 @@
 import type { Category } from './types.js';
 
 // Relative to any home (the agent's, /root, /home/*): credentials, keys, tokens, shell histories, browser profiles.
-const HOME_SECRETS = ['.ssh', '.aws', '.config/gh', '.netrc', '.docker', '.gnupg', '.kube', '.git-credentials',
+export const HOME_SECRETS = ['.ssh', '.aws', '.config/gh', '.netrc', '.docker', '.gnupg', '.kube', '.git-credentials',
   '.config/git/credentials', '.npmrc', '.yarnrc', '.pypirc', '.cargo/credentials', '.cargo/credentials.toml',
   '.gem/credentials', '.config/gcloud', '.azure', '.terraform.d', '.terraformrc', '.vault-token', '.password-store',
   '.local/share/keyrings', '.pgpass', '.my.cnf', '.claude/.credentials.json', '.claude.json', '.config/hub',

@@ -215,9 +215,9 @@ function command(node: Node, state: State, stdin: Stdin): void {
   const words: Word[] = [];
   let input = stdin;
   for (const child of named(node)) {
-    if (child.type === 'command_name') words.push(...split(evaluateWord(named(child)[0] ?? child, scope(state))));
+    if (child.type === 'command_name') words.push(...split(evaluateWord(named(child)[0] ?? child, scope(state)), state));
     else if (node.childrenForFieldName('argument').some((arg) => arg?.id === child.id)) {
-      words.push(...split(evaluateWord(child, scope(state))));
+      words.push(...split(evaluateWord(child, scope(state)), state));
     } else if (child.type.endsWith('redirect')) {
       input = stdinOf(child, state) ?? input;
       words.push(...redirection(child, state, []));
@@ -229,11 +229,13 @@ function command(node: Node, state: State, stdin: Stdin): void {
   else followCd(cmd, state);
 }
 
-/** Word splitting of an unquoted expansion whose value is known (`C="rm -rf"; $C ~`). */
-function split(word: Word): Word[] {
+/** Word splitting of an unquoted expansion whose value is known (`C="rm -rf"; $C ~`), at $IFS when it is known. */
+function split(word: Word, state: State): Word[] {
   const value = wordValue(word);
-  if (!word.split || value === undefined || !/\s/.test(value)) return [word];
-  return value.split(/\s+/).filter(Boolean).map((part) => ({ ...word, values: [part], split: false }));
+  const ifs = state.vars.get('IFS')?.[0] ?? ' \t\n';
+  const separators = new RegExp(`[${[...ifs].map((ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`).join('') || '\\s'}]+`);
+  if (!word.split || value === undefined || !separators.test(value)) return [word];
+  return value.split(separators).filter(Boolean).map((part) => ({ ...word, values: [part], split: false }));
 }
 
 function declaration(node: Node, state: State): void {

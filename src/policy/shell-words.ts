@@ -122,13 +122,15 @@ function expansion(node: Node, scope: WordScope, quoted: boolean): Partial {
   const plain = name !== undefined && names.length === 1 && (node.text === `$${name}` || node.text === `\${${name}}`);
   const known = plain ? lookup(name, scope) : undefined;
   if (!known) return { texts: undefined, dynamic: true, split: !quoted, ifs };
-  return { texts: known.map(escape), dynamic: false, split: !quoted && known.some((v) => /\s/.test(v)), ifs };
+  return { texts: known.map(escape), dynamic: false, split: !quoted, ifs };
 }
 
 function lookup(name: string, scope: WordScope): string[] | undefined {
   const value = scope.vars.get(name);
   if (value !== undefined) return value ?? undefined;
   if (name === 'HOME') return [scope.home];
+  // Unset IFS splits at whitespace: `cat${IFS}file` is `cat file`.
+  if (name === 'IFS') return [' '];
   if (name === 'PWD' && scope.cwd) return [scope.cwd];
   return undefined;
 }
