@@ -147,6 +147,14 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
     // Failed requests surface as GitHubError with a better message; Octokit's own per-request error log is noise.
     log: { debug: () => {}, info: () => {}, warn: (message: string) => console.warn(message), error: () => {} },
   });
+  // Octokit shares one `options.request` object between all requests, and the retry plugins keep their
+  // retryCount in it: one request's retries would stretch the next one's backoff (1 s → 16 s). Each request gets
+  // its own copy. In place: this hook is added last, so it runs first, and the plugins' hooks hold the same
+  // per-request options object (before-after-hook binds it; a new object passed on would not reach them).
+  octokit.hook.wrap('request', (request, requestOptions) => {
+    requestOptions.request = { ...requestOptions.request };
+    return request(requestOptions);
+  });
 
   async function call<T>(what: string, repo: RepoRef, fn: () => Promise<T>): Promise<T> {
     try {

@@ -131,6 +131,16 @@ describe('tokens, outages and hung requests', () => {
     expect(repoRequests().length - before).toBe(3);
   });
 
+  test('one request\'s retries do not stretch the next one\'s backoff (one adapter, many requests)', async () => {
+    const github = adapter();
+    for (let i = 0; i < 2; i++) {
+      standIn.injectFaults([{ match: REPO_GET, fault: 'server-error', times: 1 }]);
+      const started = Date.now();
+      await expect(github.getDefaultBranch(repo)).resolves.toBe('main');
+      expect(Date.now() - started).toBeLessThan(3000); // the first retry waits 1 s; a leaked count made it 4 s or more
+    }
+  });
+
   test('every request has a timeout: a hung one is abandoned and asked again', async () => {
     standIn.injectFaults([{ match: REPO_GET, fault: 'no-answer', times: 1 }]);
     const started = Date.now();
