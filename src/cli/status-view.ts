@@ -1,5 +1,6 @@
 // Renders parent statuses for `ccp status` and the dashboard pane. Pure.
 import { oneLineReason } from '../core/reasons.js';
+import { noPaint, paintPhase, type Paint } from './paint.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 
 const BAR_WIDTH = 20;
@@ -28,12 +29,12 @@ function needsYouNote(sub: SubissueStatus): string {
   return ` — needs you: ${short} (ccp approve|deny ${sub.number})`;
 }
 
-function subissueLine(sub: SubissueStatus, workers?: WorkerPaneView[]): string {
+function subissueLine(sub: SubissueStatus, workers: WorkerPaneView[] | undefined, paint: Paint): string {
   const pr = sub.pr ? ` PR #${sub.pr.number}${sub.pr.merged ? ' merged' : ''}` : '';
   const pane = paneNote(sub, workers);
   const error = sub.error && (sub.phase === 'failed' || sub.phase === 'blocked') ? ` — ${oneLineReason(sub.error, 100)}` : '';
   const phase = sub.needsYou && sub.phase === 'agent' ? 'NEEDS-YOU' : sub.phase;
-  return `    #${sub.number} ${phase.padEnd(8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}${needsYouNote(sub)}`;
+  return `    #${sub.number} ${paintPhase(paint, phase, 8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}${needsYouNote(sub)}`;
 }
 
 export function queueCounts(parents: ParentStatus[]): Record<'waiting' | 'working' | 'done' | 'failed', number> {
@@ -76,7 +77,7 @@ function throughputLine(parents: ParentStatus[], now: Date): string | undefined 
   return `Throughput: ${t.lastHour} PR${t.lastHour === 1 ? '' : 's'} in the last hour · ${t.meanMinutes.toFixed(1)} min per subissue (start → PR)`;
 }
 
-export function renderStatus(parents: ParentStatus[], now: Date = new Date(), workers?: WorkerPaneView[]): string {
+export function renderStatus(parents: ParentStatus[], now: Date = new Date(), workers?: WorkerPaneView[], paint: Paint = noPaint): string {
   const lines = [`ccp status — ${now.toISOString().replace('T', ' ').slice(0, 19)} UTC`];
   if (workers && workers.length > 0) lines.push(workersLine(workers));
   if (parents.length === 0) {
@@ -86,16 +87,16 @@ export function renderStatus(parents: ParentStatus[], now: Date = new Date(), wo
   const c = queueCounts(parents);
   lines.push(`Queue: waiting ${c.waiting} | working ${c.working} | merged ${c.done} | failed ${c.failed}`);
   const needYou = parents.flatMap((p) => p.subissues).filter((s) => s.needsYou && s.phase === 'agent').length;
-  if (needYou > 0) lines.push(`${needYou} agent${needYou === 1 ? '' : 's'} need${needYou === 1 ? 's' : ''} you: ccp approvals --pending`);
+  if (needYou > 0) lines.push(paint('yellow', `${needYou} agent${needYou === 1 ? '' : 's'} need${needYou === 1 ? 's' : ''} you: ccp approvals --pending`));
   const rate = throughputLine(parents, now);
   if (rate) lines.push(rate);
   lines.push('');
   for (const parent of parents) {
     const merged = parent.subissues.filter((s) => s.phase === 'merged').length;
     const paused = parent.paused ? ' (paused)' : '';
-    lines.push(`${parent.repo.owner}/${parent.repo.repo}#${parent.number} ${parent.phase}${paused} ${parent.title}`);
+    lines.push(`${paint('bold', `${parent.repo.owner}/${parent.repo.repo}#${parent.number}`)} ${paintPhase(paint, parent.phase, 0)}${paused} ${parent.title}`);
     if (parent.subissues.length > 0) lines.push(`  ${progressBar(merged, parent.subissues.length)}`);
-    lines.push(...parent.subissues.map((sub) => subissueLine(sub, workers)));
+    lines.push(...parent.subissues.map((sub) => subissueLine(sub, workers, paint)));
     if (parent.error) lines.push(`  error: ${oneLineReason(parent.error)} (the whole story: ccp debug <subissue>, the Web UI)`);
     if (parent.note) lines.push(`  note: ${parent.note}`);
   }

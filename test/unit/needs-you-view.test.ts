@@ -39,3 +39,16 @@ test('what approve and deny print', () => {
   expect(renderAnswered(12, { question: pending, answer: { decision: 'deny', by: 'person', reason: 'denied by a person: no' } }))
     .toContain('the agent reads: denied by a person: no');
 });
+
+test('colour only on a terminal without NO_COLOR; columns line up either way', async () => {
+  const { ansiPaint, paintFor, noPaint } = await import('../../src/cli/paint.js');
+  expect(paintFor({ isTTY: false }, {})).toBe(noPaint);
+  expect(paintFor({ isTTY: true }, { NO_COLOR: '1' })).toBe(noPaint);
+  expect(paintFor({ isTTY: true }, {})).not.toBe(noPaint);
+  const coloured = renderStatus([parent(pending)], new Date(0), undefined, ansiPaint());
+  expect(coloured).toContain('\x1b[33mNEEDS-YOU\x1b[0m');
+  const plain = renderStatus([parent(pending)], new Date(0));
+  expect(plain).not.toContain('\x1b[');
+  // eslint-disable-next-line no-control-regex
+  expect(coloured.replace(/\x1b\[\d+m/g, '')).toBe(plain);
+});

@@ -4,6 +4,7 @@ import { createTmuxFromConfig } from '../../worker/adapters.js';
 import { connectClient } from '../client.js';
 import { configWith } from '../context.js';
 import { fetchParentStatuses, fetchWorkerPanes } from '../status.js';
+import { paintFor } from '../paint.js';
 import { renderStatus } from '../status-view.js';
 
 export function registerStatusCommand(program: Command): void {
@@ -17,9 +18,10 @@ export function registerStatusCommand(program: Command): void {
       const { config } = configWith({});
       const client = await connectClient(config);
       const tmux = createTmuxFromConfig(config);
+      const paint = paintFor(process.stdout);
       for (;;) {
         const statuses = await fetchParentStatuses(client, 50, flags.all);
-        const text = () => fetchWorkerPanes(tmux, config.tmux.session).then((panes) => renderStatus(statuses, new Date(), panes));
+        const text = () => fetchWorkerPanes(tmux, config.tmux.session).then((panes) => renderStatus(statuses, new Date(), panes, paint));
         if (flags.json) console.log(JSON.stringify(statuses, null, 2));
         else if (flags.watch) process.stdout.write(`\x1b[2J\x1b[H${await text()}\n`);
         else console.log(await text());
