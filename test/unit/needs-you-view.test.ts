@@ -49,6 +49,5 @@ test('colour only on a terminal without NO_COLOR; columns line up either way', a
   expect(coloured).toContain('\x1b[33mNEEDS-YOU\x1b[0m');
   const plain = renderStatus([parent(pending)], new Date(0));
   expect(plain).not.toContain('\x1b[');
-  // eslint-disable-next-line no-control-regex
   expect(coloured.replace(/\x1b\[\d+m/g, '')).toBe(plain);
 });
