@@ -107,8 +107,9 @@ export function applyRules(builtin: PolicyVerdict, request: ToolRequest | undefi
     if (denied) return { decision: 'deny', reason: `ccp policy: denied by rule ${denied.text}`, rule: denied.text, category };
   }
   if (builtin.decision === 'deny') {
+    // Lifted, the built-in verdict steps aside and the user's ask and allow rules decide.
     const lifted = request && matches(session.allow.filter(isSpecific), request, session);
-    return lifted ? { decision: 'allow', reason: `allowed by rule ${lifted.text}`, rule: lifted.text, category } : builtin;
+    if (!lifted) return builtin;
   }
   if (request) {
     const asked = matches(session.ask, request, session);
