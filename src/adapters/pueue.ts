@@ -259,6 +259,8 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
     const meta = readMeta(label);
     if (!meta) return undefined;
     await mirrorLog(label, `mirror rebuilt: pueued had lost the task of ${label}`);
+    // A wiped pueued has lost ccp's groups too.
+    if (!(await readStatus()).groups[meta.group]) await run(['group', 'add', meta.group, '-p', '0']).catch(() => undefined);
     await addMirror(label, meta.group, meta.cwd, mirrorCommand(label, meta.title));
     return findByLabel(label);
   };

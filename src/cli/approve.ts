@@ -11,7 +11,7 @@ import {
   type PendingApproval,
   type SubissueStatus,
 } from '../shared/messages.js';
-import { fetchParentStatuses } from './status.js';
+import { fetchParentStatuses } from '../client/statuses.js';
 
 export class ApprovalCommandError extends Error {
   constructor(message: string) {

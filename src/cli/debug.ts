@@ -8,7 +8,7 @@ import type { CcpConfig } from '../config/config.js';
 import { parentWorkflowId, subissueLabel } from '../shared/ids.js';
 import { readApprovals } from './approvals.js';
 import type { SubissueDebugInfo } from './debug-view.js';
-import { fetchParentStatuses } from './status.js';
+import { fetchParentStatuses } from '../client/statuses.js';
 
 const EVENT_LINES = 12;
 

@@ -19,7 +19,7 @@ import { oneLineReason } from '../core/reasons.js';
 import { shellQuote } from '../core/shell.js';
 import { connectClient } from './client.js';
 import { startParents } from './start.js';
-import { fetchParentStatuses } from './status.js';
+import { fetchParentStatuses } from '../client/statuses.js';
 
 const DEMO_ISSUES = [
   {

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { registerApprovalCommands } from './commands/approvals.js';
 import { registerDebugCommand } from './commands/debug.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerQueueCommands } from './commands/queue.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -28,12 +29,14 @@ registerStatusCommand(program);
 registerSteerCommands(program);
 registerDebugCommand(program);
 registerApprovalCommands(program);
+registerQueueCommands(program);
 registerDemoCommand(program);
 registerPolicyCommand(program);
 
 // Commander's own failures (unknown option, missing argument) are usage errors; help and --version are not failures.
 // Subcommands copy settings when they are created: set it on each of them too.
-for (const command of [program, ...program.commands]) {
+const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
+for (const command of everyCommand(program)) {
   command.exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage));
 }
 

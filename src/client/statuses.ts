@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { TmuxAdapter } from '../adapters/tmux.js';
 import { parentStatusQuery, type ParentStatus } from '../shared/messages.js';
-import type { WorkerPaneView } from './status-view.js';
+import type { WorkerPaneView } from '../cli/status-view.js';
 
 /** One status per parent issue — its latest run — unless `allRuns` (then every run, newest first). */
 export async function fetchParentStatuses(client: Client, limit = 50, allRuns = false): Promise<ParentStatus[]> {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parentStatusQuery } from '../../src/shared/messages.js';
 import { subissueLabel } from '../../src/shared/ids.js';
+import { syncMirror } from '../../src/client/mirror-sync.js';
+import { PUEUE_GROUP } from '../../src/worker/adapters.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { driveToEnd, seedAndStart, settledMirror } from '../helpers/drive.js';
 
@@ -43,4 +45,16 @@ test('pueued lost with its state mid-run: the work completes and the mirror is r
     expect(tasks.filter((t) => t.label === label)).toHaveLength(1);
     expect((await settledMirror(h, label))?.state).toBe('Success');
   }
+
+  // Lost again after the run: `ccp queue sync` (and a worker start) rebuilds it from Temporal, once.
+  await h.deps.pueue.shutdown();
+  rmSync(path.join(dir, 'state.json'), { force: true });
+  const sync = () => syncMirror(h.env.client, h.deps.pueue, { group: PUEUE_GROUP, cwd: h.config.repoPath });
+  const first = await sync();
+  expect(first.failed).toEqual([]);
+  expect(first.synced.sort()).toEqual(status.subissues.map((s) => subissueLabel(s.number)).sort());
+  for (const sub of status.subissues) expect((await settledMirror(h, subissueLabel(sub.number)))?.state).toBe('Success');
+  const again = await sync();
+  expect(again).toEqual({ synced: [], unchanged: 2, failed: [] });
+  expect((await h.deps.pueue.status()).filter((t) => t.label)).toHaveLength(2);
 });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createTmuxFromConfig } from '../../worker/adapters.js';
 import { connectClient } from '../client.js';
 import { configWith } from '../context.js';
-import { fetchParentStatuses, fetchWorkerPanes } from '../status.js';
+import { fetchParentStatuses, fetchWorkerPanes } from '../../client/statuses.js';
 import { paintFor } from '../paint.js';
 import { renderStatus } from '../status-view.js';
 
