@@ -9,7 +9,7 @@ import type { Word } from './shell-words.js';
 import { listensEverywhere } from './command-net.js';
 
 const MAX_DEPTH = 6;
-const SHELLS = ['bash', 'sh', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'busybox', 'rbash', 'yash', 'tcsh', 'csh'];
+const SHELLS = ['bash', 'sh', 'dash', 'zsh', 'ksh', 'mksh', 'ash', 'fish', 'rbash', 'yash', 'tcsh', 'csh'];
 
 function runText(text: string | undefined, raw: string, inv: Invocation, env: Env, what: string): Judged[] {
   if (text === undefined) {
@@ -26,7 +26,7 @@ function pipedFrom(inv: Invocation): { from: ShellCommand[] } | undefined {
 }
 
 /** What `cat <<EOF`, `echo …` or `printf …` print when it is fixed text: a shell fed by them runs that text. */
-function staticOutput(from: ShellCommand[]): string | undefined {
+export function staticOutput(from: ShellCommand[]): string | undefined {
   if (from.length !== 1) return undefined;
   const [cmd] = from;
   const name = value(cmd.words[0]);
@@ -59,7 +59,7 @@ function fromStdin(inv: Invocation, env: Env, what: string, code: boolean): Judg
 }
 
 function shell(inv: Invocation, env: Env): Judged[] {
-  const words = inv.name === 'busybox' ? inv.args.slice(1) : inv.args;
+  const words = inv.args;
   const parsed = parseArgs(words, ['-o', '-O', '+O', '--rcfile', '--init-file']);
   const command = parsed.options.some((o) => o.name === '-c' || o.name === '--command');
   if (command) {
@@ -128,8 +128,14 @@ function interpreter(inv: Invocation, env: Env): Judged[] {
         allow('reads files')), inv.name, files)];
     }
     if (family === 'python' && text === '-m') return pythonModule(value(args[i + 1]), args.slice(i + 2), inv, env);
+    if (/^(?:-r\S*|--require|--import|--loader|-M\S*)$/.test(text) && family !== 'php') {
+      return [judged(ask('unknown', `${inv.name} ${text} loads a module before the code runs`), inv.name, inv.args)];
+    }
     if (!text.startsWith('-') && text !== '') {
-      if (family === 'deno' && ['run', 'test', 'task', 'fmt', 'lint', 'check', 'compile', 'bench', 'doc', 'info'].includes(text)) continue;
+      if (family === 'deno' && ['test', 'task', 'fmt', 'lint', 'check', 'bench', 'doc', 'info', 'cache'].includes(text)) {
+        return [judged(worst(checkPathLike(args.slice(i + 1), inv, env), allow(`deno ${text}`)), inv.name, inv.args)];
+      }
+      if (family === 'deno' && text === 'run') continue;
       return [judged(worst([checkWord(args[i], 'exec', inv, env), ...checkPathLike(args.slice(i + 1), inv, env),
         ...(listensEverywhere(args.map((w) => value(w) ?? '')) ? [deny('listening', 'listens on all interfaces; bind to 127.0.0.1')] : [])],
       allow(`runs ${text} from the worktree`)), inv.name, inv.args)];

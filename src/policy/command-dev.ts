@@ -39,8 +39,9 @@ function packageManager(inv: Invocation, env: Env): Judged[] {
   const words = texts(inv);
   const action = words.find((w) => !w.startsWith('-'));
   const extra: PolicyVerdict[] = [];
-  if (action && PUBLISH.test(action) && !(inv.name === 'npm' && action === 'whoami')) {
-    extra.push(deny('exfiltration', `${inv.name} ${action} publishes or changes registry credentials; ccp only builds and tests`));
+  const publish = words.filter((w) => !w.startsWith('-')).slice(0, 3).find((w) => PUBLISH.test(w));
+  if (publish && !(inv.name === 'npm' && publish === 'whoami') && !['run', 'run-script', 'test', 'exec'].includes(action ?? '')) {
+    extra.push(deny('exfiltration', `${inv.name} ${publish} publishes or changes registry credentials; ccp only builds and tests`));
   }
   if (words.some((w) => /^(?:-g|--global|--location=global)$/.test(w)) || (inv.name === 'yarn' && action === 'global')) {
     extra.push(ask('outside-worktree', `${inv.name} global installs write outside the worktree; install into the project`));
@@ -125,6 +126,9 @@ function cargoLike(inv: Invocation, env: Env): Judged[] {
     extra.push(deny('exfiltration', `${inv.name} deploy/publish uploads artifacts`));
   }
   if (inv.name === 'dotnet' && texts(inv).includes('push')) extra.push(deny('exfiltration', 'dotnet nuget push publishes packages'));
+  if (['make', 'gmake', 'ninja', 'meson', 'cmake'].includes(inv.name) && texts(inv).some((w) => /^(?:install|uninstall|--install)$/.test(w))) {
+    extra.push(ask('outside-worktree', `${inv.name} install writes into system directories`));
+  }
   if (inv.name === 'pre-commit' && ['install', 'install-hooks', 'uninstall'].includes(action ?? '')) {
     extra.push(deny('git-config', 'pre-commit install writes git hooks'));
   }
@@ -140,7 +144,7 @@ const PLAIN_TOOLS = ['tsc', 'tsx', 'ts-node', 'jest', 'vitest', 'mocha', 'eslint
   'protoc', 'buf', 'sqlite3', 'autoreconf', 'autoconf', 'automake', 'configure', 'libtool', 'pkg-config', 'bazel', 'bazelisk',
   'playwright', 'cypress', 'nodemon', 'tsup', 'node-gyp', 'wasm-pack', 'maturin', 'doxygen', 'sphinx-build', 'mkdocs',
   'hugo', 'jekyll', 'gradlew', 'mvnw', 'uvicorn', 'gunicorn', 'flask', 'django-admin', 'rails', 'hypercorn', 'jupyter',
-  'streamlit', 'phpunit', 'dart', 'flutter', 'gem', 'valgrind', 'gdb', 'lldb', 'perf', 'hyperfine', 'time', 'pipenv',
+  'streamlit', 'phpunit', 'dart', 'flutter', 'hyperfine', 'pipenv',
   'virtualenv', 'conda', 'mamba', 'pdm', 'hatch', 'twine', 'nvm', 'volta', 'asdf', 'direnv', 'just', 'task', 'earthly'];
 
 export const DEV_JUDGES: Record<string, (inv: Invocation, env: Env) => Judged[]> = {
@@ -150,5 +154,9 @@ export const DEV_JUDGES: Record<string, (inv: Invocation, env: Env) => Judged[]>
   gem: cargoLike, bundle: cargoLike, composer: cargoLike, rustup: cargoLike, terraform: cargoLike, pulumi: cargoLike,
   mvn: cargoLike, gradle: cargoLike, sbt: cargoLike, dotnet: cargoLike, 'pre-commit': cargoLike, twine: (inv) =>
     [judged(deny('exfiltration', 'twine uploads packages'), inv.name, inv.args)],
-  gradlew: cargoLike, mvnw: cargoLike,
+  gradlew: cargoLike, mvnw: cargoLike, make: cargoLike, gmake: cargoLike, ninja: cargoLike, meson: cargoLike, cmake: cargoLike,
+  uvx: (inv, env) => tool(inv, env, PY_TOOLS.has(texts(inv).find((w) => !w.startsWith('-')) ?? '') ? []
+    : [ask('unknown', 'uvx downloads and runs a tool ccp does not know')]),
 };
+
+const PY_TOOLS = new Set(['ruff', 'black', 'mypy', 'pytest', 'isort', 'flake8', 'pylint', 'pyright', 'tox', 'nox', 'coverage', 'pre-commit']);

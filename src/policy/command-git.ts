@@ -120,13 +120,16 @@ function subcommand(sub: string | undefined, args: Word[], inv: Invocation, env:
 function localWrite(sub: string, parsed: ReturnType<typeof parseArgs>, inv: Invocation, env: Env): PolicyVerdict {
   if (sub === 'commit' && has(parsed, '--amend')) return ask('history-rewrite', 'git commit --amend rewrites the last commit; make a new commit instead');
   if (sub === 'init') return worst(checkAll(parsed.positionals, 'write', inv, env), ask('unknown', 'git init creates another repository'));
+  if (sub === 'apply' && has(parsed, '--directory', '--unsafe-paths')) return ask('outside-worktree', 'git apply into another directory');
   if (sub === 'notes' || sub === 'mergetool' || sub === 'update-index' || sub === 'read-tree') {
     return ask('unknown', `git ${sub} changes repository internals`);
   }
   const paths = ['stash', 'commit', 'revert', 'gc', 'prune', 'merge'].includes(sub) ? [] : parsed.positionals;
   const files = [...optionValues(parsed, '-F', '--file'), ...optionValues(parsed, '--template')]
     .map((word) => checkWord(word, 'read', inv, env));
-  return worst([...files, ...checkAll(paths, sub === 'apply' || sub === 'am' ? 'read' : 'write', inv, env)],
+  // git keeps pathspecs inside the repository itself: ones only known at run time are fine.
+  const known = paths.filter((word) => word.values);
+  return worst([...files, ...checkAll(known, sub === 'apply' || sub === 'am' ? 'read' : 'write', inv, env)],
     allow(`git ${sub} on the worktree`));
 }
 

@@ -82,8 +82,10 @@ function find(inv: Invocation, env: Env): Judged[] {
   for (; i < inv.args.length; i++) {
     const op = value(inv.args[i]) ?? '';
     if (op === '-delete') {
+      const filtered = inv.args.some((w) => /^-(?:i?name|i?path|i?regex|newer\w*|mtime|mmin|empty|size)$/.test(value(w) ?? ''));
       for (const root of roots.length ? roots.map((w) => value(w) ?? '?') : ['.']) {
-        verdicts.push(checkPath(`${root.replace(/\/$/, '')}/*`, 'delete', env.scope, { cwd: inv.cwd, glob: true }));
+        // Unfiltered, it deletes dotfiles too: .git among them.
+        verdicts.push(checkPath(`${root.replace(/\/$/, '')}/${filtered ? '*' : '.*'}`, 'delete', env.scope, { cwd: inv.cwd, glob: true }));
       }
     }
     if (/^-f(?:print0?|printf|ls)$/.test(op) && inv.args[i + 1]) verdicts.push(checkWord(inv.args[i + 1], 'write', inv, env));
@@ -180,7 +182,13 @@ function archive(inv: Invocation, env: Env): Judged[] {
   return one(inv, verdicts, `${inv.name} inside the worktree`);
 }
 
-const judgeScript = (inv: Invocation, env: Env): Judged[] => one(inv, checkPathLike(inv.args, inv, env), 'runs a program from the worktree');
+function judgeScript(inv: Invocation, env: Env): Judged[] {
+  // A copied shell (`cp /bin/sh ./x && ./x -c …`) takes commands as arguments: those are judged too.
+  const inner = inv.args.map((w) => value(w) ?? '').filter((text) => /\s/.test(text) && env.depth < 6)
+    .flatMap((text) => env.judgeShell(text, inv.cwd, { ...env, depth: env.depth + 1 }).map((j) => j.verdict))
+    .filter((verdict) => verdict.decision === 'deny');
+  return one(inv, [...inner, ...checkPathLike(inv.args, inv, env)], 'runs a program from the worktree');
+}
 
 const TEXT_TOOLS: Record<string, Judge> = {
   cat: reader(), tac: reader(), nl: reader(['-b', '-s', '-w', '-v', '-i']), head: reader(['-n', '-c']),
@@ -207,8 +215,10 @@ const TEXT_TOOLS: Record<string, Judge> = {
   mkdir: writer('write', ['-m']), rmdir: writer('delete'), rm, unlink: writer('delete'), shred: writer('delete', ['-n', '-s']),
   truncate: writer('write', ['-s', '-r']), chmod: writer('write'), chown: writer('write'), chgrp: writer('write'),
   cp: copier, mv: copier, install: copier, ln: linker, dd, tar: archive, zip: archive, unzip: archive, gzip: writer('write'),
-  gunzip: writer('write'), bzip2: writer('write'), xz: writer('write'), zstd: writer('write', ['-o']), patch: reader(['-p', '-i', '-d'], { writes: ['-o'] }),
+  gunzip: writer('write'), bzip2: writer('write'), xz: writer('write'), zstd: writer('write', ['-o']), patch: reader(['-p', '-i'], { writes: ['-o', '-d', '--directory'] }),
   split: writer('write', ['-l', '-b', '-n', '-a']), mktemp: reader(['-p', '--tmpdir', '--suffix'], { access: 'list' }), dos2unix: writer('write'),
+  bat: reader(['-l', '-r', '--line-range', '--language']), batcat: reader(['-l', '-r']), eza: reader([], { access: 'list' }),
+  exa: reader([], { access: 'list' }), zcat: reader(), bzcat: reader(), xzcat: reader(), zless: reader(),
   'ccp:worktree-program': judgeScript,
 };
 
@@ -221,7 +231,7 @@ const NO_FILES = ['echo', 'printf', 'true', 'false', ':', 'test', '[', '[[', 'ex
   'ss', 'netstat', 'cal', 'bc', 'dc', 'factor', 'numfmt', 'lscpu', 'lsblk', 'nvidia-smi', 'w', 'who', 'users', 'fg', 'bg',
   'disown', 'times', 'history', 'logname', 'getconf', 'sync', 'top', 'htop', 'vmstat', 'iostat', 'mpstat', 'printenv',
   'compgen', 'complete', 'enable', 'help', 'caller', 'declare', 'typeset', 'export', 'set', 'date', 'hostname', 'dmesg',
-  'journalctl', 'man', 'info', 'apropos', 'cowsay', 'figlet', 'ldd', 'nm', 'objdump', 'readelf', 'size', 'tsort'];
+  'journalctl', 'man', 'info', 'apropos', 'cowsay', 'figlet', 'ldd', 'nm', 'objdump', 'readelf', 'size', 'tsort', 'envsubst'];
 
 function noFiles(inv: Invocation, env: Env): Judged[] {
   const { name, args } = inv;

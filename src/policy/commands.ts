@@ -78,6 +78,7 @@ const WRAPPERS: Record<string, { values: string[]; skip?: number }> = {
   sudo: { values: ['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '--user', '--group', '--chdir'] },
   pkexec: { values: ['--user'] }, run0: { values: ['-u', '--user'] }, chroot: { values: ['--userspec'], skip: 1 },
   nsenter: { values: ['-t', '--target'] }, unshare: { values: [] }, runuser: { values: ['-u', '-g'] },
+  busybox: { values: [] }, valgrind: { values: [] }, catchsegv: { values: [] },
 };
 
 function unwrap(inv: Invocation, env: Env): Judged[] | undefined {
@@ -140,7 +141,11 @@ function unwrapEnv(inv: Invocation, env: Env): Judged[] {
 function unwrapXargs(inv: Invocation, env: Env): Judged[] {
   const parsed = parseArgs(inv.args, ['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter',
     '--max-args', '--max-procs', '--max-lines', '--replace', '--eof', '--max-chars'], true);
-  const inner = parsed.positionals.length ? parsed.positionals : [literalWord('echo')];
+  const replace = parsed.options.find((o) => ['-I', '--replace', '-i'].includes(o.name));
+  const marker = replace ? (value(replace.value) ?? '{}') : undefined;
+  // With -I the input lands wherever the marker is: those words are only known at run time.
+  const inner = (parsed.positionals.length ? parsed.positionals : [literalWord('echo')])
+    .map((word) => (marker && (value(word) ?? '').includes(marker) ? unknownWord(word.raw) : word));
   // Arguments arrive at run time on stdin: judged as unknown words.
   return judgeWords([...inner, unknownWord('<xargs input>')], inv, env);
 }
@@ -172,8 +177,8 @@ function judgePath(word: Word | undefined, env: Env): PolicyVerdict {
   const entries = (word?.raw ?? '').replace(/^["']|["']$/g, '').split(':');
   for (const entry of entries) {
     if (/^\$\{?PATH\}?$/.test(entry) || entry === '') continue;
-    const verdict = checkPath(entry.replace(/^\$\{?HOME\}?/, '~').replace(/^\$\{?PWD\}?/, '.'), 'exec', env.scope);
-    if (verdict.decision !== 'allow' || /[$`]/.test(entry)) {
+    const plain = entry.replace(/^\$\{?HOME\}?/, '~').replace(/^\$\{?PWD\}?/, '.');
+    if (/[$`]/.test(plain) || checkPath(plain, 'exec', env.scope).decision !== 'allow') {
       return ask('unknown', `PATH gains ${entry}, so later command names may not be what they say`);
     }
   }

@@ -10,6 +10,7 @@ import { makeScope, type Scope } from './scopes.js';
 import { parseShell, type Redirect } from './shell-parse.js';
 import { allow, ask, deny, worst, type PolicyContext, type PolicyVerdict, type ToolRequest } from './types.js';
 import { DOC_HOSTS, judgeUrl } from './web.js';
+import { writtenThenRun } from './write-then-run.js';
 
 export interface Policy {
   evaluate(request: ToolRequest, context: PolicyContext): PolicyVerdict;
@@ -92,6 +93,7 @@ function judgeShell(text: string, cwd: string | null, outer: Env): Judged[] {
   if (secretVar) out.push({ verdict: deny('secrets', `uses ${secretVar[0]}, a secret from the environment; tokens stay out of commands`) });
   for (const redirect of script.redirects) out.push(judgeRedirect(redirect, env));
   for (const cmd of script.commands) out.push(...judgeCommand(cmd, env));
+  if (env.depth < 6) out.push(...writtenThenRun(script, env));
   if (script.commands.some((cmd) => cmd.words.some((w) => w.ifs))) {
     out.push({ verdict: ask('unknown', 'the command uses $IFS to hide word boundaries') });
   }

@@ -12,6 +12,8 @@ export interface Redirect {
   fd?: string;
   target: Word;
   cwd: string | null;
+  /** The command whose output it takes, when it is one simple command. */
+  source?: ShellCommand;
 }
 
 export type Stdin =
@@ -104,6 +106,8 @@ function walk(node: Node, state: State, stdin: Stdin): void {
     case 'command_substitution':
     case 'process_substitution':
       return isolated(node, state);
+    case 'function_definition':
+      return functionDefinition(node, state);
     case 'comment':
       return;
     case 'ERROR':
@@ -151,7 +155,9 @@ function redirected(node: Node, state: State, stdin: Stdin): void {
   const before = state.out.commands.length;
   if (body) walk(body, state, input);
   const bodyCommands = state.out.commands.slice(before);
+  const first = state.out.redirects.length;
   for (const redirect of redirects) redirection(redirect, state, bodyCommands);
+  if (bodyCommands.length === 1) state.out.redirects.slice(first).forEach((r) => { r.source ??= bodyCommands[0]; });
 }
 
 /** What a redirection feeds to the command's stdin, if it does. */
@@ -203,6 +209,7 @@ const operator = (node: Node): string =>
   node.children.filter((child): child is Node => child !== null && !child.isNamed).map((child) => child.text).join('');
 
 function command(node: Node, state: State, stdin: Stdin): void {
+  const firstRedirect = state.out.redirects.length;
   // Substitutions in words run before the command: walk them first.
   for (const child of named(node)) {
     if (child.type === 'variable_assignment') walkInside(child, state);
@@ -225,6 +232,7 @@ function command(node: Node, state: State, stdin: Stdin): void {
   }
   const cmd: ShellCommand = { words, assignments, cwd: state.cwd, stdin: input, text: node.text };
   state.out.commands.push(cmd);
+  state.out.redirects.slice(firstRedirect).forEach((r) => { r.source ??= cmd; });
   if (words.length === 0) persistAssignments(assignments, state);
   else followCd(cmd, state);
 }
@@ -284,6 +292,16 @@ function forLoop(node: Node, state: State): void {
   if (variable) state.vars.set(variable, known && known.length > 0 ? known : null);
   const body = node.childForFieldName('body');
   if (body) walk(body, state, { kind: 'none' });
+}
+
+/** The body is judged like any code; a function that calls itself is the shape of a fork bomb. */
+function functionDefinition(node: Node, state: State): void {
+  const name = node.childForFieldName('name')?.text;
+  const before = state.out.commands.length;
+  for (const child of named(node)) walk(child, state, { kind: 'none' });
+  if (name && state.out.commands.slice(before).some((cmd) => wordValue(cmd.words[0]) === name)) {
+    state.out.problems.push(`the function ${name} calls itself (a fork bomb?)`);
+  }
 }
 
 function followCd(cmd: ShellCommand, state: State): void {
