@@ -16,8 +16,8 @@ export interface DeciderInput {
   onNeedsYou?: (question: NeedsYouQuestion, signal: AbortSignal) => Promise<NeedsYouAnswer>;
   /** Called with each outcome before it is answered (the audit log); a failure denies the request. */
   onRecord?: (record: ApprovalRecord) => Promise<void>;
-  /** The questions now waiting for a person (none: back to running). */
-  onWaiting?: (waiting: readonly NeedsYouQuestion[]) => void;
+  /** The questions now waiting for a person (none: back to running); awaited before the person is asked. */
+  onWaiting?: (waiting: readonly NeedsYouQuestion[]) => void | Promise<void>;
 }
 
 export interface Outcome {
@@ -80,8 +80,8 @@ export function createDecider(input: DeciderInput): Decider {
     if (running) return running;
     const asking = (async () => {
       waiting.set(question.id, question);
-      input.onWaiting?.([...waiting.values()]);
       try {
+        await input.onWaiting?.([...waiting.values()]);
         return await input.onNeedsYou!(question, signal);
       } catch (err) {
         return { decision: 'deny' as const, by: 'policy' as const,
@@ -89,7 +89,7 @@ export function createDecider(input: DeciderInput): Decider {
       } finally {
         waiting.delete(question.id);
         inFlight.delete(question.id);
-        input.onWaiting?.([...waiting.values()]);
+        await Promise.resolve(input.onWaiting?.([...waiting.values()])).catch(() => undefined);
       }
     })();
     inFlight.set(question.id, asking);

@@ -1,61 +1,43 @@
 // What an agent session needs from the policy: `evaluate(request, context)` → allow | deny | ask, and the web
-// allowlist the sandbox's network rules start from. Until the scope policy engine (src/policy/engine.ts) is in
-// place, the rule-list policy (approval-policy.ts) stands in behind the same shape.
-import { realpathSync } from 'node:fs';
+// allowlist the sandbox's network rules start from. The scope policy engine (src/policy/engine.ts) provides both.
+import { readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
-import { decide, type ApprovalPolicy } from '../policy/approval-policy.js';
-import { loadPolicyFile } from '../policy/policy-file.js';
-import { DEFAULT_APPROVAL_POLICY } from '../policy/approval-policy.js';
-import type { ToolRequest } from '../policy/rules.js';
+import { createPolicy } from '../policy/engine.js';
+import { PolicyError } from '../policy/policy-document.js';
+import { loadShellParser } from '../policy/shell-parse.js';
+import type { PolicyContext, PolicyVerdict, ToolRequest } from '../policy/types.js';
 
-export type { ToolRequest };
-
-/** The session a request comes from, as the policy engine judges it (src/policy/types.ts has the same shape). */
-export interface PolicyContext {
-  worktree: string;
-  home: string;
-  /** The session's own branch, e.g. subissue/12. */
-  branch?: string;
-  stateDir?: string;
-  worktreesDir?: string;
-  /** Resolves symlinks of the longest existing prefix of an absolute path. */
-  realpath?: (path: string) => string;
-}
-
-export interface PolicyVerdict {
-  decision: 'allow' | 'deny' | 'ask';
-  reason: string;
-  rule?: string;
-  category?: string;
-}
+export type { PolicyContext, PolicyVerdict, ToolRequest };
 
 export interface SessionPolicy {
   evaluate(request: ToolRequest, context: PolicyContext): PolicyVerdict;
   web?: { allowedDomains: readonly string[] };
 }
 
-/** Pseudo tool asked about Claude Code's trust dialog when it warns about project hooks or MCP servers. */
+/** Pseudo tool asked about Claude Code's trust dialog when it warns about project hooks or MCP servers: the policy
+ * allows it only through a rule that names it (`ccp:TrustFolder`); otherwise a person is asked. */
 export const TRUST_TOOL = 'ccp:TrustFolder';
-
-/** The rule-list policy as a SessionPolicy. Requests about ccp's pseudo tools are asked unless a rule allows them. */
-export function ruleListPolicy(policy: ApprovalPolicy = DEFAULT_APPROVAL_POLICY): SessionPolicy {
-  const dialog = { kind: 'tool' as const, title: '', subject: '', options: [] };
-  return {
-    evaluate(request, context) {
-      const paths = { cwd: context.worktree, home: context.home };
-      const verdict = decide(dialog, policy, { request, paths });
-      if (request.tool.startsWith('ccp:') && !verdict.rule) {
-        return { decision: 'ask', reason: `ccp policy: no rule allows ${request.tool}` };
-      }
-      return { decision: verdict.decision, reason: verdict.reason, ...(verdict.rule ? { rule: verdict.rule } : {}) };
-    },
-  };
-}
 
 /** The session policy from the policy file (checked now: a bad file stops the worker at start). */
 export function loadSessionPolicy(policyFile?: string): SessionPolicy {
-  return ruleListPolicy(policyFile ? loadPolicyFile(policyFile) : DEFAULT_APPROVAL_POLICY);
+  if (!policyFile) return createPolicy();
+  let document: unknown;
+  try {
+    document = JSON.parse(readFileSync(policyFile, 'utf8'));
+  } catch (err) {
+    const why = err instanceof SyntaxError ? `is not valid JSON (${err.message})` : `cannot be read (${(err as Error).message})`;
+    throw new PolicyError(`policy file ${policyFile} ${why}`);
+  }
+  try {
+    return createPolicy(document);
+  } catch (err) {
+    if (err instanceof PolicyError) throw new PolicyError(`policy file ${policyFile}: ${err.message}`);
+    throw err;
+  }
 }
+
+/** Loads what the policy needs before it judges Bash (the shell parser); once per process. */
+export const policyReady = (): Promise<void> => loadShellParser();
 
 /** Real path of the longest existing prefix, the rest appended: `..` and symlinks cannot hide where a path leads. */
 export function realpathOfPrefix(absolute: string): string {

@@ -129,3 +129,22 @@ export function askingPolicy(marker: string, base: SessionPolicy = loadSessionPo
     return base.evaluate(request, context);
   } };
 }
+
+export interface ToolResultBlock {
+  type: string;
+  tool_use_id?: string;
+  is_error?: boolean;
+  content?: unknown;
+}
+
+/** Every tool result the model was sent so far (repeated across requests), e.g. to find one by its tool_use_id. */
+export function toolResults(model: ModelServer): ToolResultBlock[] {
+  const bodies = model.bodies as Array<{ messages?: Array<{ content: unknown }> }>;
+  return bodies.flatMap((b) => b.messages ?? [])
+    .flatMap((m) => (Array.isArray(m.content) ? m.content : []) as ToolResultBlock[])
+    .filter((b) => b.type === 'tool_result');
+}
+
+/** The tool result for one scripted step (`toolu_ccp_<subissue>_<step>`). */
+export const toolResult = (model: ModelServer, subissueNumber: number, step: number): ToolResultBlock | undefined =>
+  toolResults(model).find((b) => b.tool_use_id === `toolu_ccp_${subissueNumber}_${step}`);

@@ -8,8 +8,8 @@ import type { TmuxAdapter } from '../../src/adapters/tmux.js';
 import { parsePlan } from '../../src/core/plan.js';
 import { buildAnalyzerPrompt } from '../../src/core/prompts.js';
 import type { ModelServer } from '../../src/standin/model/index.js';
-import { API_KEY, commits, REPO, sampleDialogs, SESSION, sessionRequest, startAgentBed, subissue, type AgentBed }
-  from '../helpers/agent-bed.js';
+import { API_KEY, commits, REPO, sampleDialogs, SESSION, sessionRequest, startAgentBed, subissue, toolResult,
+  type AgentBed } from '../helpers/agent-bed.js';
 
 let bed: AgentBed;
 let dir: string;
@@ -90,18 +90,19 @@ test('(c) a subissue scripted to fail ends without changes', async () => {
   expect(await commits(repo)).toEqual(['initial']);
 });
 
-test('a command the policy denies is refused by the hook with a reason the model receives; the session goes on', async () => {
+test('a dangerous command is denied by the hook with a reason the model receives; the session goes on', async () => {
   const repo = await makeRepo('repo-deny');
-  const sub = subissue(14, 'Push it', 'Commit and push.\nccp-script: push');
+  const sub = subissue(14, 'Look around', 'Look first.\nccp-script: run: sudo ls /root');
   const result = await agentWith().runSession(sessionRequest('subissue-14', repo, sub));
   expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook' });
-  expect(result.approvals.map((a) => `${a.tool}:${a.decision}`)).toEqual(['Write:allow', 'Bash:deny']);
-  expect(result.approvals[1]).toMatchObject({ subject: expect.stringContaining('git push origin HEAD') as unknown,
-    reason: 'ccp policy: ccp pushes the branch itself' });
-  // The refusal came back to the model as an error tool result carrying ccp's reason, and it answered once more.
-  expect(JSON.stringify(model.bodies[model.bodies.length - 1])).toContain('ccp policy: ccp pushes the branch itself');
-  expect(result.lastScreen).toContain('Could not finish #14');
-  expect(await commits(repo)).toEqual(['initial']);
+  expect(result.approvals.map((a) => `${a.tool}:${a.decision}`)).toEqual(['Bash:deny', 'Write:allow', 'Bash:allow']);
+  expect(result.approvals[0]).toMatchObject({ subject: 'sudo ls /root', category: 'privilege',
+    reason: expect.stringContaining('sudo') as unknown });
+  // The refusal came back to the model as an error tool result carrying ccp's reason, and the agent went on.
+  const refused = toolResult(model, 14, 0);
+  expect(refused).toMatchObject({ is_error: true });
+  expect(JSON.stringify(refused?.content)).toContain(result.approvals[0].reason);
+  expect(await commits(repo)).toEqual(['Implement #14: Look around', 'initial']);
 });
 
 test('(d) concurrent sessions take different panes; a third waits for a free one', async () => {

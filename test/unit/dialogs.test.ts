@@ -70,6 +70,55 @@ describe('detectDialog on real screens', () => {
     expect(keysToChoose(dialog, 'No')).toEqual(['4']);
   });
 
+  test.each([
+    ['bash-prompt-narrow', 'a 72×18 pane: title scrolled off, options wrapped, "↑ 3 more lines" before the footer'],
+    ['bash-prompt-fullscreen-narrow', 'the full-screen layout in a 72×18 pane'],
+    ['bash-prompt-fullscreen-diff-panel', 'the full-screen layout with the diff panel on the right'],
+  ])('Bash prompt, %s (%s)', (name) => {
+    const dialog = dialogOf(name);
+    expect(dialog).toMatchObject({ kind: 'tool', title: 'Bash command' });
+    expect(dialog.subject.replace(/\n/g, ' ')).toMatch(/^git add -A && git commit -q -m "Implement #12: Add the widget with a ?long title"$/);
+    expect(dialog.options.map((o) => o.number)).toEqual([1, 2, 3, 4]);
+    expect(dialog.options[1].text).toBe("Yes, and don't ask again for git add and git commit commands in /tmp/exp/wt");
+    expect(keysToChoose(dialog, 'Yes')).toEqual(['1']);
+    expect(noOption(dialog)?.number).toBe(4);
+  });
+
+  test.each([
+    ['create-file-prompt-narrow', 'Create file'],
+    ['overwrite-file-prompt-fullscreen', 'Overwrite file'],
+    ['overwrite-file-prompt-fullscreen-narrow', 'Overwrite file'],
+  ])('file prompt %s', (name, title) => {
+    const dialog = dialogOf(name);
+    expect(dialog).toMatchObject({ kind: 'tool', title, subject: 'notes/subissue-12.md' });
+    expect(dialog.options.map((o) => o.text)).toEqual(['Yes',
+      'Yes, and switch to accept edits (auto-approve file edits and common file commands) for this session (shift+tab)', 'No']);
+  });
+
+  test('narrow trust and API key dialogs keep their kind and options', () => {
+    expect(dialogOf('trust-dialog-narrow')).toMatchObject({ kind: 'trust', subject: '/tmp/exp/proj2' });
+    expect(dialogOf('trust-dialog-narrow').warning).toBeUndefined();
+    const key = dialogOf('api-key-dialog-narrow');
+    expect(key).toMatchObject({ kind: 'api-key', subject: 'ANTHROPIC_API_KEY' });
+    expect(keysToChoose(key, 'Yes')).toEqual(['Up', 'Enter']);
+  });
+
+  test.each(['trust-dialog-hooks', 'trust-dialog-hooks-narrow'])('%s: a trust dialog that warns about hooks and MCP servers', (name) => {
+    const dialog = dialogOf(name);
+    expect(dialog.kind).toBe('trust');
+    expect(dialog.warning).toMatch(/hooks that can run commands/);
+    expect(dialog.warning).toMatch(/MCP servers/);
+    expect(yesOption(dialog)?.text).toBe('Yes, I trust this folder');
+  });
+
+  test.each(['network-request-dialog', 'network-request-dialog-narrow'])('%s: a dialog ccp does not know, without a footer', (name) => {
+    const dialog = dialogOf(name);
+    expect(dialog).toMatchObject({ kind: 'unknown', title: 'Network request outside of sandbox' });
+    expect(dialog.text).toContain('Host: example.com');
+    expect(yesOption(dialog)?.text).toBe('Yes');
+    expect(keysToChoose(dialog, 'Yes')).toEqual(['1']);
+  });
+
   test.each(['idle-input', 'slash-menu'])('no dialog on %s', (name) => {
     expect(detectDialog(screen(name))).toBeUndefined();
   });

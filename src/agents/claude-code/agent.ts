@@ -16,7 +16,7 @@ import { watchSession } from './pane-watcher.js';
 import type { TmuxAdapter } from '../../adapters/tmux.js';
 import { claudeCodeBinary } from '../../config/tools.js';
 import { redactSecrets } from '../../core/env-scrub.js';
-import { loadSessionPolicy, TRUST_TOOL } from '../policy-port.js';
+import { loadSessionPolicy, policyReady, TRUST_TOOL } from '../policy-port.js';
 import { createDecider, type Decider } from '../decider.js';
 import { sessionSecret, startApprovalChannel, type ApprovalChannel } from '../approval-channel.js';
 import { configuresCommands, decisionHook, policyContext, sandboxFor } from './session-setup.js';
@@ -111,6 +111,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
 
     async runSession(request: AgentSessionRequest): Promise<AgentSessionResult> {
       if (!LABEL_PATTERN.test(request.label)) throw new AgentError(`invalid session label "${request.label}"`);
+      await policyReady();
       const { tmux, session, auditLog } = options;
       request.onProgress?.({ phase: 'claiming-pane', approvals: 0 });
       let claimed: ClaimedPane;
@@ -200,11 +201,11 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
         if (auditLog) await appendApproval(auditLog, { ...record, pane: paneId });
         progress();
       },
-      onWaiting: (waiting) => {
+      onWaiting: async (waiting) => {
         const [question] = waiting;
         progress(question ? { phase: 'needs-you', question } : { phase: 'running' });
         const title = question ? `${request.label}: needs you: ${question.tool} ${question.subject.slice(0, 80)}` : running;
-        void tmux.setPaneTitle(paneId, title).catch(() => undefined);
+        await tmux.setPaneTitle(paneId, title).catch(() => undefined);
       },
     });
   }

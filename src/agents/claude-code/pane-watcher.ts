@@ -14,7 +14,10 @@ import { arrowsTo, detectDialog, keysToChoose, noOption, sameDialog, yesOption, 
 const KEY_GAP_MS = 120;
 // Typed `/exit` opens the command menu; Enter too early would submit the half-drawn menu.
 const EXIT_TYPE_TO_ENTER_MS = 700;
-const EXIT_GRACE_MS = 10_000;
+const EXIT_GRACE_MS = 20_000;
+const EXIT_RETRY_MS = 5_000;
+// The input box still holds the typed command.
+const EXIT_TYPED = /^\s*❯ \/exit\s*$/m;
 // After answering, the old dialog may still be drawn for a moment: do not answer it twice.
 const REANSWER_AFTER_MS = 2_000;
 // A dialog a person is asked about counts as gone (answered in the pane) after this many polls without it.
@@ -235,21 +238,28 @@ async function stopAgent(input: WatchInput, endedBy: 'timeout' | 'cancelled'): P
 async function requestExit(input: WatchInput, graceMs: number)
   : Promise<{ exitCode: number | null; screen: string } | undefined> {
   const { tmux, paneId, files } = input;
-  try {
-    // A dialog or a half-typed line would swallow the command: clear them first.
-    if (detectDialog(await capture(input))) await tmux.sendKeys(paneId, 'Escape');
-    await tmux.sendText(paneId, '/exit');
-    await sleep(EXIT_TYPE_TO_ENTER_MS);
-    await tmux.sendKeys(paneId, 'Enter');
-  } catch {
-    // the pane is gone: fall through to the checks below
-  }
   const until = Date.now() + graceMs;
-  while (Date.now() < until) {
-    const exitCode = await readExitCode(files.exit);
-    if (exitCode !== undefined) return { exitCode, screen: await capture(input) };
-    if (await paneDead(input)) return { exitCode: null, screen: await capture(input) };
-    await sleep(input.pollIntervalMs);
+  // On a loaded machine the first /exit can be lost (typed before the input box takes keys, or Enter applied to a
+  // half-drawn menu): look again and finish or retype it.
+  for (let attempt = 0; Date.now() < until; attempt++) {
+    try {
+      const screen = await capture(input);
+      // A dialog or a half-typed line would swallow the command: clear them first.
+      if (detectDialog(screen)) await tmux.sendKeys(paneId, 'Escape');
+      if (attempt === 0 || !EXIT_TYPED.test(screen)) await tmux.sendText(paneId, '/exit');
+      await sleep(EXIT_TYPE_TO_ENTER_MS);
+      await tmux.sendKeys(paneId, 'Enter');
+    } catch {
+      // the pane is gone: fall through to the checks below
+    }
+    const retryAt = Math.min(until, Date.now() + EXIT_RETRY_MS);
+    while (Date.now() < retryAt) {
+      const exitCode = await readExitCode(files.exit);
+      if (exitCode !== undefined) return { exitCode, screen: await capture(input) };
+      // The exit file is written before the pane dies: read it again, it may have landed since the check above.
+      if (await paneDead(input)) return { exitCode: (await readExitCode(files.exit)) ?? null, screen: await capture(input) };
+      await sleep(input.pollIntervalMs);
+    }
   }
   return undefined;
 }

@@ -67,6 +67,8 @@ export function sandboxSettings(input: SandboxInput, git: GitPaths | undefined):
     // The hook still decides every Bash command: being sandboxed is no reason to skip ccp's policy.
     autoAllowBashIfSandboxed: false,
     filesystem: {
+      // Temp: the sandbox points TMPDIR at /tmp/claude. Not all of /tmp: the sandbox scans what it allows for files
+      // to protect, and other sessions' files coming and going there make its start fail ("Can't find source path").
       allowWrite: [...new Set([input.worktree, ...(git ? gitWritePaths(git) : []), '/tmp/claude',
         ...cacheDirs(input.home)])],
       denyRead: [...new Set([...SECRET_DIRS.map(home), input.runDir, ...(input.stateDir ? [input.stateDir] : [])])],
