@@ -43,6 +43,12 @@ export class GitError extends Error {
 
 const DEFAULT_IDENTITY = { name: 'ccp', email: 'ccp@localhost' };
 const GIT_TIMEOUT_MS = 5 * 60_000;
+// Another git process (or the agents' sandbox, which keeps placeholder lock files in the shared clone while a
+// command runs) holds a lock: such failures pass within moments, so they are retried here, briefly.
+const LOCK_CONTENTION = /could not lock config file|Unable to create '[^']*\.lock': File exists|cannot lock ref|index\.lock/i;
+const LOCK_RETRIES = 8;
+// ccp's own commits and pushes in a worktree the agent could write to never run the repository's hooks.
+const NO_HOOKS = ['-c', 'core.hooksPath=/dev/null'];
 
 interface WorktreeEntry {
   path: string;
@@ -84,7 +90,11 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
   };
 
   const run = async (cwd: string, args: string[]): Promise<string> => {
-    const result = await exec(cwd, args);
+    let result = await exec(cwd, args);
+    for (let retry = 1; result.exitCode !== 0 && retry <= LOCK_RETRIES && LOCK_CONTENTION.test(String(result.stderr)); retry++) {
+      await new Promise((resolve) => setTimeout(resolve, 100 * retry));
+      result = await exec(cwd, args);
+    }
     if (result.exitCode !== 0) throw fail(cwd, args, result);
     return String(result.stdout).trim();
   };
@@ -142,7 +152,7 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
       await run(worktreePath, ['add', '-A']);
       // diff --quiet exits 0 when the index matches HEAD.
       if (await succeeds(worktreePath, ['diff', '--cached', '--quiet'])) return false;
-      await run(worktreePath, [...await identityArgs(worktreePath), 'commit', '-q', '-m', message]);
+      await run(worktreePath, [...NO_HOOKS, ...await identityArgs(worktreePath), 'commit', '-q', '-m', message]);
       return true;
     },
 
@@ -151,7 +161,8 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
     },
 
     async push(worktreePath, branch, remote = 'origin') {
-      const args = ['push', '-u', remote, `refs/heads/${branch}:refs/heads/${branch}`];
+      // No -u: setting an upstream writes the shared clone's config, which the agents' sandbox may hold locked.
+      const args = [...NO_HOOKS, 'push', remote, `refs/heads/${branch}:refs/heads/${branch}`];
       const result = await exec(worktreePath, args);
       if (result.exitCode === 0) return;
       const rejected = /\[rejected\]|\[remote rejected\]|non-fast-forward|fetch first/.test(String(result.stderr));

@@ -41,19 +41,15 @@ test('ccp demo --json closes both parents with every subissue merged, and leaves
   // Progress went to stderr while it ran, including where to look.
   expect(run.stderr).toMatch(/tmux -S .* attach -t claude-workers/);
   expect(run.stderr).toContain('Web UI:    http://127.0.0.1:');
-  // Every dialog the agents raised is in the audit log `ccp approvals` reads. The demo does not pre-trust its
-  // worktrees, so the pane watcher also answered Claude Code's trust and API-key dialogs, by their text.
-  const approvals = await execa(process.execPath, [CCP_BIN, 'approvals', '--json'], { env: { CCP_HOME: path.join(summary.dir, 'ccp-home') } });
-  const decisions = JSON.parse(approvals.stdout) as Array<{ label: string; title: string; decision: string }>;
-  const tools = new Set(['Create file', 'Bash command']);
+  // Every tool use was decided by ccp's hook (never a key press on a dialog) and is in the audit log
+  // `ccp approvals` reads: the agent's Write and its git commit, each allowed by the scope policy.
+  const approvals = await execa(process.execPath, [CCP_BIN, 'approvals', '--json'], { env: { CCP_HOME: summary.ccpHome } });
+  const decisions = JSON.parse(approvals.stdout) as Array<{ label: string; tool?: string; via?: string; decision: string }>;
   for (const label of subNumbers) {
-    const asked = decisions.filter((l) => l.label === label && tools.has(l.title)).map((l) => `${l.title}:${l.decision}`);
-    expect(asked).toEqual(['Create file:allow', 'Bash command:allow']);
+    const decided = decisions.filter((l) => l.label === label).map((l) => `${l.via}:${l.tool}:${l.decision}`);
+    expect(decided).toEqual(expect.arrayContaining(['hook:Write:allow', 'hook:Bash:allow']));
   }
-  // Claude Code remembers an answered key (and trusted folders) in the agent's HOME: at least the first session asks.
-  const titles = decisions.map((l) => l.title);
-  expect(titles).toContain('Accessing workspace');
-  expect(titles).toContain('Detected a custom API key in your environment');
+  expect(decisions.filter((l) => l.via === 'pane' && l.tool !== undefined)).toEqual([]);
   expect(decisions.every((l) => l.decision === 'allow')).toBe(true);
 
   // `ccp down` ran: the Temporal server no longer answers, the tmux session and the pid files are gone.

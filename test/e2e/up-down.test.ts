@@ -1,6 +1,6 @@
 // `ccp up` / `ccp down` against an existing Temporal server (CCP_TEMPORAL_ADDRESS): ccp starts its own pueued,
 // tmux session and worker, never a second Temporal server, and `down` leaves the external server running.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startTestTemporal } from '../helpers/temporal-env.js';
 import { execa } from 'execa';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,9 +13,7 @@ import { CCP_BIN } from '../../src/stack/stack.js';
 
 
 test('up starts pueued, the tmux session and the worker on an external server; down stops them', async () => {
-  const server = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: toolPath('temporal') } },
-  });
+  const server = await startTestTemporal();
   const dir = mkdtempSync('/tmp/ccp-up-');
   const address = server.connection.options.address;
   const env = {
@@ -30,7 +28,9 @@ test('up starts pueued, the tmux session and the worker on an external server; d
   const pueue = createPueueAdapter({ dir: path.join(env.CCP_HOME, 'pueue'), pueueBinary: toolPath('pueue'), pueuedBinary: toolPath('pueued') });
   try {
     const up = await execa(process.execPath, [CCP_BIN, 'up', '--workers', '2'], { env, reject: false });
-    expect(up.stderr).toBe('');
+    // stderr carries only the progress lines while the stack comes up.
+    expect(up.stderr.split('\n').every((line) => /^starting .* …$/.test(line))).toBe(true);
+    expect(up.stderr).toContain('starting the ccp worker …');
     expect(up.exitCode).toBe(0);
     expect(up.stdout).toContain('ccp is up with 2 workers.');
     expect(up.stdout).not.toContain('Temporal Web UI'); // not ours to show

@@ -1,6 +1,7 @@
 // An isolated, real ccp host for integration tests: Temporal dev server (installed binary, via
 // @temporalio/testing), own pueued, tmux on its own socket, a scratch repo with a bare origin, the GitHub
 // stand-in and the real Claude Code on the scripted model server — wired exactly as the worker process does.
+import { startTestTemporal } from './temporal-env.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -8,10 +9,8 @@ import type { ActivityDeps } from '../../src/activities/index.js';
 import { createGitHubAdapter, type GitHubAdapter } from '../../src/adapters/github.js';
 import type { TmuxAdapter } from '../../src/adapters/tmux.js';
 import { loadConfig, type CcpConfig } from '../../src/config/config.js';
-import { toolPath } from '../../src/config/tools.js';
 import { startOfflineServices, type OfflineServices } from '../../src/offline/services.js';
 import type { RepoRef, RunSettings } from '../../src/shared/types.js';
-import { DEV_SERVER_EXTRA_ARGS } from '../../src/stack/temporal-server.js';
 import { createAdaptersFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../../src/worker/adapters.js';
 import { createCcpWorkers, type CcpQueueRole, type CcpWorkers } from '../../src/worker/workers.js';
 
@@ -66,12 +65,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   await deps.pueue.ensureDaemon();
   await deps.pueue.ensureGroup(PUEUE_GROUP, 0);
 
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: toolPath('temporal') },
-      extraArgs: DEV_SERVER_EXTRA_ARGS,
-    },
-  });
+  const env = await startTestTemporal();
   const started: Array<{ workers: CcpWorkers; running: Promise<void> }> = [];
   const startWorkers = async (roles: CcpQueueRole[]) => {
     const workers = await createCcpWorkers({

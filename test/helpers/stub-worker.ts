@@ -1,9 +1,8 @@
 // Workflow tests on the real Temporal dev server (the installed binary) with stub activities: the workflows'
 // own logic, fast, without tmux, git or agents.
+import { startTestTemporal } from './temporal-env.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { toolPath } from '../../src/config/tools.js';
-import { DEV_SERVER_EXTRA_ARGS } from '../../src/stack/temporal-server.js';
 import { workflowSource } from '../../src/worker/workers.js';
 
 export interface StubWorkflowEnv {
@@ -25,9 +24,7 @@ export const STUB_HOST_ACTIVITIES = {
 };
 
 export async function startStubWorkflowEnv(taskQueue: string, activities: object): Promise<StubWorkflowEnv> {
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: toolPath('temporal') }, extraArgs: DEV_SERVER_EXTRA_ARGS },
-  });
+  const env = await startTestTemporal();
   const queues = { hostId: 'h', hostQueue: taskQueue, agentQueue: taskQueue };
   const worker = await Worker.create({
     connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, ...workflowSource(),

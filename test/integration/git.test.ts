@@ -56,11 +56,28 @@ describe('git adapter', () => {
     expect(await sh(worktree, 'log', '-1', '--format=%s')).toBe('Add feature');
   });
 
+  it('waits out a lock another process holds for a moment, and never runs the repository\'s hooks', async () => {
+    const gitDir = await sh(worktree, 'rev-parse', '--absolute-git-dir');
+    const lock = path.join(gitDir, 'index.lock');
+    writeFileSync(lock, '');
+    setTimeout(() => rmSync(lock, { force: true }), 500);
+    // A hook the agent could have planted: ccp's own commit must not run it.
+    const hooks = path.join(await sh(worktree, 'rev-parse', '--git-common-dir'), 'hooks');
+    const marker = path.join(root, 'hook-ran');
+    writeFileSync(path.join(path.resolve(worktree, hooks), 'pre-commit'), `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
+    writeFileSync(path.join(worktree, 'locked.txt'), 'after the lock\n');
+    expect(await git.commitAll(worktree, 'Commit after a lock')).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+    rmSync(path.join(path.resolve(worktree, hooks), 'pre-commit'));
+  });
+
   it('pushes the branch to origin', async () => {
     await git.push(worktree, BRANCH);
     const pushed = await sh(root, '--git-dir', bare, 'rev-parse', BRANCH);
     expect(pushed).toBe(await sh(worktree, 'rev-parse', 'HEAD'));
     await git.push(worktree, BRANCH); // nothing new: still fine
+    // No upstream was set: pushing never writes the shared clone's config.
+    expect(await sh(clone, 'config', '--get-regexp', '^branch\\.subissue/7\\.').catch(() => '')).toBe('');
   });
 
   it('refuses to overwrite remote commits, with a clear error', async () => {
@@ -72,7 +89,7 @@ describe('git adapter', () => {
     await sh(other, 'push', '-q');
     writeFileSync(path.join(worktree, 'mine.txt'), 'mine\n');
     await git.commitAll(worktree, 'Mine');
-    await expect(git.push(worktree, BRANCH)).rejects.toThrow(/git push .* refused subissue\/7.*never force-pushes/s);
+    await expect(git.push(worktree, BRANCH)).rejects.toThrow(/git .*push .* refused subissue\/7.*never force-pushes/s);
   });
 
   it('removes the worktree, and removing twice is fine', async () => {
@@ -85,7 +102,7 @@ describe('git adapter', () => {
   it('re-creates a worktree for an existing branch, after its directory vanished', async () => {
     const input = { repoPath: clone, worktreePath: worktree, branch: BRANCH, startPoint: 'origin/main' };
     expect((await git.createWorktree(input)).created).toBe(true);
-    expect(await git.countCommitsAhead(worktree, 'origin/main')).toBe(2); // the branch kept its commits
+    expect(await git.countCommitsAhead(worktree, 'origin/main')).toBe(3); // the branch kept its commits
     rmSync(worktree, { recursive: true, force: true });
     expect((await git.createWorktree(input)).created).toBe(true);
     await git.removeWorktree(clone, worktree);

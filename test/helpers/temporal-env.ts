@@ -1,0 +1,20 @@
+// The Temporal dev server for tests: the installed binary through @temporalio/testing (never a download).
+// The SDK gives the server a fixed 5 s to answer; on a loaded 2-core machine it sometimes needs longer, so a start
+// that timed out is tried again (the server that was too slow is stopped by the SDK itself).
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { toolPath } from '../../src/config/tools.js';
+import { DEV_SERVER_EXTRA_ARGS } from '../../src/stack/temporal-server.js';
+
+const ATTEMPTS = 4;
+
+export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createLocal({
+        server: { executable: { type: 'existing-path', path: toolPath('temporal') }, extraArgs: DEV_SERVER_EXTRA_ARGS },
+      });
+    } catch (err) {
+      if (attempt >= ATTEMPTS || !/did not start within/.test(String(err))) throw err;
+    }
+  }
+}
