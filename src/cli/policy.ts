@@ -1,11 +1,13 @@
 // `ccp policy check`: JSON lines of tool requests on stdin → one verdict per line on stdout, judged exactly as the
 // worker judges them (same policy file, real paths on this filesystem). Users test a policy before a night run.
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import { createPolicy, type Policy } from '../policy/engine.js';
+import type { Policy } from '../policy/engine.js';
+import { physicalRealpath } from '../policy/realpath.js';
+import { loadPolicyFile } from '../policy/policy-file.js';
 import { PolicyError } from '../policy/policy-document.js';
 import { loadShellParser } from '../policy/shell-parse.js';
 import type { PolicyContext } from '../policy/types.js';
@@ -17,21 +19,8 @@ export interface CheckOptions {
   worktrees?: string;
 }
 
-/** Physical path resolution: each existing prefix through realpath, `..` after symlinks like the kernel does. */
-export function fsRealpath(absolute: string): string {
-  let current = '/';
-  const parts = absolute.split('/').filter((p) => p !== '' && p !== '.');
-  for (let i = 0; i < parts.length; i++) {
-    const next = parts[i] === '..' ? path.dirname(current) : path.join(current, parts[i]);
-    try {
-      current = realpathSync(next);
-    } catch {
-      // The rest does not exist yet: resolve it lexically.
-      return path.resolve(next, ...parts.slice(i + 1));
-    }
-  }
-  return current;
-}
+/** Kept for callers of the earlier name. */
+export const fsRealpath = physicalRealpath;
 
 /** subissue-<n> worktrees are on subissue/<n>; otherwise the worktree's HEAD, read from its .git. */
 export function deriveBranch(worktree: string): string | undefined {
@@ -57,20 +46,7 @@ const branchFromHead = (head: string): string | undefined => /^ref:\s*refs\/head
 function loadPolicy(options: CheckOptions, env: NodeJS.ProcessEnv, ccpHome: string): Policy {
   const file = options.policy ?? env.CCP_POLICY_FILE
     ?? (existsSync(path.join(ccpHome, 'policy.json')) ? path.join(ccpHome, 'policy.json') : undefined);
-  if (!file) return createPolicy();
-  let document: unknown;
-  try {
-    document = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    const why = err instanceof SyntaxError ? `is not valid JSON (${err.message})` : `cannot be read (${(err as Error).message})`;
-    throw new PolicyError(`policy file ${file} ${why}`);
-  }
-  try {
-    return createPolicy(document);
-  } catch (err) {
-    if (err instanceof PolicyError) throw new PolicyError(`policy file ${file}: ${err.message}`);
-    throw err;
-  }
+  return loadPolicyFile(file);
 }
 
 /** Reads requests from `input` until it ends; returns the exit code (0: every line was read). */

@@ -1,22 +1,24 @@
-// The approval policy file (Claude Code permission rules, merged on top of ccp's default deny set) and the
-// append-only approval audit log that `ccp approvals` reads.
+// The approval policy file (rules on top of ccp's built-in scope policy), loaded the same way by the worker,
+// `ccp up`/`ccp start` and `ccp policy check`; and the append-only approval audit log `ccp approvals` reads.
 import { readFileSync } from 'node:fs';
 import { appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ApprovalRecordLine } from '../agents/types.js';
-import { DEFAULT_APPROVAL_POLICY, policyFromDocument, PolicyError, type ApprovalPolicy } from './approval-policy.js';
+import { createPolicy, type Policy } from './engine.js';
+import { PolicyError } from './policy-document.js';
 
-/** The policy in `file` on top of the defaults; any problem is a PolicyError naming the file (and the bad rule). */
-export function loadPolicyFile(file: string): ApprovalPolicy {
+/** The policy of `file` (the built-in one without a file); any problem is a PolicyError naming the file and rule. */
+export function loadPolicyFile(file: string | undefined): Policy {
+  if (!file) return createPolicy();
   let document: unknown;
   try {
     document = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    const why = err instanceof SyntaxError ? `is not valid JSON (${err.message})` : `cannot be read (${String(err)})`;
+    const why = err instanceof SyntaxError ? `is not valid JSON (${err.message})` : `cannot be read (${(err as Error).message})`;
     throw new PolicyError(`policy file ${file} ${why}`);
   }
   try {
-    return policyFromDocument(document, DEFAULT_APPROVAL_POLICY);
+    return createPolicy(document);
   } catch (err) {
     if (err instanceof PolicyError) throw new PolicyError(`policy file ${file}: ${err.message}`);
     throw err;

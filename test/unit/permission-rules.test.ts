@@ -1,6 +1,5 @@
-// Claude Code permission rules: parsing, matching, and the approval policy built on them.
-import { decide, DEFAULT_APPROVAL_POLICY, policyFromDocument, toolRequest, type ApprovalPolicy }
-  from '../../src/policy/approval-policy.js';
+// Claude Code permission rules: parsing and matching (the policy file's syntax), and reading a dialog's tool use.
+import { toolRequest } from '../../src/agents/claude-code/dialog-request.js';
 import type { Dialog } from '../../src/agents/claude-code/dialogs.js';
 import { matchingRule, normalizePath, parseRule, splitCommand, type MatchMode, type ToolRequest }
   from '../../src/policy/rules.js';
@@ -150,63 +149,18 @@ describe('other tools', () => {
   });
 });
 
-describe('approval policy', () => {
+describe('the tool use behind a dialog (agents without ccp\'s hook)', () => {
   const dialog = (title: string, subject: string): Dialog => ({ kind: 'tool', title, subject,
     options: [{ number: 1, text: 'Yes', selected: true }, { number: 2, text: 'No', selected: false }] });
-  const policy = (doc: unknown): ApprovalPolicy => policyFromDocument(doc);
-
-  test('deny rules come first, even over a matching allow rule', () => {
-    const p = policy({ allow: ['Bash(git:*)'], deny: ['Bash(git commit:*)'] });
-    expect(decide(dialog('Bash command', 'git commit -m x'), p)).toEqual({ decision: 'deny',
-      reason: 'ccp policy: denied by rule Bash(git commit:*)', rule: 'Bash(git commit:*)', tool: 'Bash' });
-    expect(decide(dialog('Bash command', 'git status'), p)).toMatchObject({ decision: 'allow',
-      reason: 'allowed by rule Bash(git:*)', rule: 'Bash(git:*)' });
-    expect(decide(dialog('Bash command', 'npm test'), p)).toMatchObject({ decision: 'allow',
-      reason: 'Bash command is allowed by ccp policy' });
-  });
-
-  test('the policy file adds to the default deny set', () => {
-    const p = policy({ deny: ['Edit(//etc/**)'] });
-    expect(p.deny).toEqual([...DEFAULT_APPROVAL_POLICY.deny, 'Edit(//etc/**)']);
-    expect(decide(dialog('Bash command', 'git push'), p).reason).toBe('ccp policy: ccp pushes the branch itself');
-    expect(decide(dialog('Create file', '/etc/cron.d/x'), p)).toMatchObject({ decision: 'deny', tool: 'Write' });
-  });
-
-  test('"unmatched": "deny" refuses what no allow rule covers', () => {
-    const p = policy({ allow: ['Bash(npm test)', 'Edit'], unmatched: 'deny' });
-    expect(decide(dialog('Bash command', 'npm test'), p).decision).toBe('allow');
-    expect(decide(dialog('Edit file', 'src/a.ts'), p).decision).toBe('allow');
-    expect(decide(dialog('Bash command', 'npm test && make'), p)).toMatchObject({ decision: 'deny',
-      reason: 'ccp policy: no allow rule covers this Bash command' });
-  });
 
   test('the exact tool use from the hook wins over the shortened screen, when it fits the dialog', () => {
     const long = 'git add -A && git commit -q -m "a long message" && git push origin HEAD';
     const shown = dialog('Bash command', 'git add -A && git commit -q -m "a long message" && git…');
-    expect(decide(shown).decision).toBe('allow');
-    expect(decide(shown, undefined, { request: bash(long) }).decision).toBe('deny');
+    expect(toolRequest(shown)).toEqual(bash('git add -A && git commit -q -m "a long message" && git…'));
     expect(toolRequest(shown, bash(long))).toEqual(bash(long));
     // A stale hook event about another kind of tool is not used.
     expect(toolRequest(dialog('Create file', 'notes.md'), bash(long))).toEqual(file('Write', 'notes.md'));
     expect(toolRequest(dialog('Tool use', ''), { tool: 'mcp__x__y', input: {} }).tool).toBe('mcp__x__y');
-  });
-
-  test('trust and API key dialogs keep their own settings', () => {
-    const trust: Dialog = { kind: 'trust', title: 'Accessing workspace', subject: '/r', options: [] };
-    expect(decide(trust, policy({ deny: ['Bash'] })).decision).toBe('allow');
-    expect(decide(trust, { ...DEFAULT_APPROVAL_POLICY, trustWorkspace: false }).decision).toBe('deny');
-  });
-
-  test.each([
-    [[], /expected a JSON object/],
-    [{ deny: 'Bash(x)' }, /"deny" must be an array/],
-    [{ deny: [42] }, /deny rule 42 is not a string/],
-    [{ allow: ['Bash(ok)', 'Bash(git push'] }, /allow rule "Bash\(git push" is malformed: missing "\)"/],
-    [{ deny: ['Bash()'] }, /deny rule "Bash\(\)" is malformed/],
-    [{ denny: [] }, /unknown key "denny"/],
-    [{ unmatched: 'ask' }, /"unmatched" must be "allow" or "deny"/],
-  ])('a bad policy document %j is refused', (doc, message) => {
-    expect(() => policyFromDocument(doc)).toThrow(message);
   });
 });
 

@@ -84,7 +84,8 @@ function analyzerReply(promptText: string): ScriptedReply {
 
 /**
  * Subissues from the body's task lines `- [ ] <title>` (2..5). Markers in a line: `{fail}` scripts the work session
- * to give up; `{after:N}` makes it depend on the N-th task line (1-based); `{priority:P}` sets its priority.
+ * to give up; `{after:N}` makes it depend on the N-th task line (1-based); `{priority:P}` sets its priority;
+ * `{run:<command>}` has the work session run that Bash command first (RUN_MARKER).
  */
 export function planSubissues(issue: IssueInput): PlannedSubissue[] {
   const lines = [...(issue.body ?? '').matchAll(/^\s*[-*] \[ \] (.+)$/gm)].map((m) => m[1].trim())
@@ -94,7 +95,8 @@ export function planSubissues(issue: IssueInput): PlannedSubissue[] {
   const keys: string[] = [];
   const subs = tasks.map((line, i): PlannedSubissue => {
     const fail = line.includes('{fail}');
-    const title = line.replace(/\{fail\}|\{after:\d+\}|\{priority:\w+\}/g, '').replace(/\s+/g, ' ').trim() || `Task ${i + 1}`;
+    const runs = [...line.matchAll(/\{run:([^}]+)\}/g)].map((m) => `${RUN_MARKER} ${m[1].trim()}`);
+    const title = line.replace(/\{fail\}|\{after:\d+\}|\{priority:\w+\}|\{run:[^}]+\}/g, '').replace(/\s+/g, ' ').trim() || `Task ${i + 1}`;
     const priority = /\{priority:(critical|high|normal|low)\}/.exec(line)?.[1] as Priority | undefined;
     const key = uniqueKey(slug(title) || `task-${i + 1}`, keys);
     keys.push(key);
@@ -103,7 +105,7 @@ export function planSubissues(issue: IssueInput): PlannedSubissue[] {
       title: title.length >= 3 ? title : `Task: ${title}`,
       estimatedHours: 2 + (i % 3),
       priority: priority ?? PRIORITY_CYCLE[i],
-      description: [`Implement "${title}" for issue #${issue.number}.`, ...(fail ? [FAIL_MARKER] : [])].join('\n'),
+      description: [`Implement "${title}" for issue #${issue.number}.`, ...runs, ...(fail ? [FAIL_MARKER] : [])].join('\n'),
       acceptanceCriteria: [`${title} is implemented and committed`],
       technicalContext: `Planned from issue #${issue.number}: ${issue.title}`,
       dependsOn: [],
