@@ -42,17 +42,15 @@ export function createHostActivities({ git, repoPath, worktreesDir, repo }: Host
           'WrongRepository',
         );
       }
-      return serialized(async () => {
-        await git.fetch(repoPath);
-        const worktreePath = path.join(worktreesDir, input.label);
-        const { path: created } = await git.createWorktree({
-          repoPath,
-          worktreePath,
-          branch: input.branch,
-          startPoint: input.startPoint,
-        });
-        return { path: created };
+      // Only the fetch into the shared clone needs the lock; each subissue's own clone is made outside it.
+      await serialized(() => git.fetch(repoPath));
+      const { path: created } = await git.createWorkspace({
+        repoPath,
+        workspacePath: path.join(worktreesDir, input.label),
+        branch: input.branch,
+        startPoint: input.startPoint,
       });
+      return { path: created };
     },
 
     /** Commits what the agent left uncommitted, then pushes; no commits at all means the agent did nothing. */
@@ -70,7 +68,7 @@ export function createHostActivities({ git, repoPath, worktreesDir, repo }: Host
     },
 
     async removeWorktree(input: { worktreePath: string }): Promise<void> {
-      await serialized(() => git.removeWorktree(repoPath, input.worktreePath));
+      await serialized(() => git.removeWorkspace(repoPath, input.worktreePath));
     },
   };
 }

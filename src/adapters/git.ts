@@ -1,28 +1,34 @@
 // git adapter: the only module that runs `git`.
-import { realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { redactSecrets } from '../core/env-scrub.js';
 
-export interface CreateWorktreeInput {
+export interface CreateWorkspaceInput {
   /** The local clone ccp works from (its "origin" is the GitHub repo). */
   repoPath: string;
-  worktreePath: string;
+  workspacePath: string;
   branch: string;
-  /** Ref the branch starts from when it does not exist yet, e.g. "origin/main". */
+  /** Ref of the local clone the branch starts from when it exists nowhere yet, e.g. "origin/main". */
   startPoint: string;
 }
 
 export interface GitAdapter {
   fetch(repoPath: string, remote?: string): Promise<void>;
-  /** Idempotent: reuses an existing worktree of the same branch at the same path. */
-  createWorktree(input: CreateWorktreeInput): Promise<{ path: string; created: boolean }>;
+  /**
+   * A subissue's own clone of the local clone (objects shared, `git clone --shared`) on `branch`, pushing to the same
+   * origin: nothing in it is shared with other subissues (no common config or locks, which the agents' sandbox
+   * holds while commands run). Idempotent: reuses an existing one on the branch; a branch already pushed (an
+   * earlier attempt) starts from its pushed commits.
+   */
+  createWorkspace(input: CreateWorkspaceInput): Promise<{ path: string; created: boolean }>;
+  /** Removes a workspace (or a worktree of `repoPath` an earlier ccp made there); fine when it is gone. */
+  removeWorkspace(repoPath: string, workspacePath: string): Promise<void>;
   /** Commits everything left uncommitted; false when there was nothing to commit. */
   commitAll(worktreePath: string, message: string): Promise<boolean>;
   /** Commits on HEAD that `base` does not have. */
   countCommitsAhead(worktreePath: string, base: string): Promise<number>;
   push(worktreePath: string, branch: string, remote?: string): Promise<void>;
-  removeWorktree(repoPath: string, worktreePath: string): Promise<void>;
   currentBranch(repoPath: string): Promise<string>;
   /** The remote's URL with any user:password@ credentials removed (safe to log). */
   remoteUrl(repoPath: string, remote?: string): Promise<string>;
@@ -125,31 +131,50 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
       await run(repoPath, ['fetch', remote]);
     },
 
-    async createWorktree({ repoPath, worktreePath, branch, startPoint }) {
-      const target = path.resolve(worktreePath);
-      // Entries whose directories were deleted would block re-adding the same path or branch.
-      await run(repoPath, ['worktree', 'prune']);
-      const worktrees = await listWorktrees(repoPath);
-      const ref = `refs/heads/${branch}`;
-      const atPath = worktrees.find((entry) => samePath(entry.path, target));
-      if (atPath) {
-        if (atPath.branch === ref) return { path: target, created: false };
-        throw new GitError(`${target} is already a worktree of ${atPath.branch ?? 'a detached HEAD'}, not ${branch}`);
+    async createWorkspace({ repoPath, workspacePath, branch, startPoint }) {
+      const target = path.resolve(workspacePath);
+      if (existsSync(path.join(target, '.git'))) {
+        const current = await exec(target, ['symbolic-ref', '--quiet', '--short', 'HEAD']);
+        if (current.exitCode === 0 && String(current.stdout).trim() === branch) return { path: target, created: false };
+        throw new GitError(`${target} already holds a checkout of ${String(current.stdout).trim() || 'a detached HEAD'}, not ${branch}`);
       }
-      const elsewhere = worktrees.find((entry) => entry.branch === ref);
-      if (elsewhere) throw new GitError(`branch ${branch} is already checked out in ${elsewhere.path}, not ${target}`);
-
-      const branchExists = await succeeds(repoPath, ['rev-parse', '--verify', '--quiet', ref]);
-      // --no-track: a branch started from origin/main must not have main as its upstream.
-      const args = branchExists
-        ? ['worktree', 'add', target, branch]
-        : ['worktree', 'add', '--no-track', '-b', branch, target, startPoint];
-      await run(repoPath, args);
+      rmSync(target, { recursive: true, force: true }); // a half-made one from a crash
+      mkdirSync(path.dirname(target), { recursive: true });
+      const tmp = `${target}.tmp-${process.pid}`;
+      rmSync(tmp, { recursive: true, force: true });
+      await run(path.dirname(target), ['clone', '--quiet', '--shared', '--no-checkout', repoPath, tmp]);
+      // Push and fetch where the local clone does; see its remote-tracking branches (origin/main) as its own.
+      await run(tmp, ['remote', 'set-url', 'origin', await run(repoPath, ['remote', 'get-url', 'origin'])]);
+      const pushUrl = await exec(repoPath, ['config', '--get', 'remote.origin.pushurl']);
+      if (pushUrl.exitCode === 0) await run(tmp, ['config', 'remote.origin.pushurl', String(pushUrl.stdout).trim()]);
+      await run(tmp, ['fetch', '--quiet', '--no-tags', repoPath, '+refs/remotes/origin/*:refs/remotes/origin/*']);
+      // The clone's own identity, when the local clone has one (the agent commits in here).
+      for (const key of ['user.name', 'user.email']) {
+        const value = await exec(repoPath, ['config', '--get', key]);
+        if (value.exitCode === 0) await run(tmp, ['config', key, String(value.stdout).trim()]);
+      }
+      // An earlier attempt's commits: the local clone's branch (ccp ≤ 0.1 worktrees), else what was pushed.
+      const local = await succeeds(repoPath, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+      if (local) await run(tmp, ['fetch', '--quiet', '--no-tags', repoPath, `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
+      const pushed = await succeeds(tmp, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`]);
+      await run(tmp, ['checkout', '--quiet', '--no-track', '-b', branch, pushed ? `origin/${branch}` : startPoint]);
+      renameSync(tmp, target);
       return { path: target, created: true };
     },
 
+    async removeWorkspace(repoPath, workspacePath) {
+      const target = path.resolve(workspacePath);
+      const registered = (await listWorktrees(repoPath)).some((entry) => samePath(entry.path, target));
+      if (registered) await run(repoPath, ['worktree', 'remove', '--force', target]);
+      rmSync(target, { recursive: true, force: true });
+      await run(repoPath, ['worktree', 'prune']);
+    },
+
     async commitAll(worktreePath, message) {
-      await run(worktreePath, ['add', '-A']);
+      // The agent sandbox's mount points (empty files a killed agent's sandbox leaves behind) are not its work: ignored
+      // here as the agent's own git ignores them, through the excludes file ccp writes for its sessions.
+      const excludes = path.join(await run(worktreePath, ['rev-parse', '--absolute-git-dir']), 'ccp-sandbox-exclude');
+      await run(worktreePath, [...(existsSync(excludes) ? ['-c', `core.excludesFile=${excludes}`] : []), 'add', '-A']);
       // diff --quiet exits 0 when the index matches HEAD.
       if (await succeeds(worktreePath, ['diff', '--cached', '--quiet'])) return false;
       await run(worktreePath, [...NO_HOOKS, ...await identityArgs(worktreePath), 'commit', '-q', '-m', message]);
@@ -169,13 +194,6 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
       throw fail(worktreePath, args, result, rejected
         ? `${remote} refused ${branch}: it has commits this branch lacks (ccp never force-pushes)`
         : '');
-    },
-
-    async removeWorktree(repoPath, worktreePath) {
-      const target = path.resolve(worktreePath);
-      const registered = (await listWorktrees(repoPath)).some((entry) => samePath(entry.path, target));
-      if (registered) await run(repoPath, ['worktree', 'remove', '--force', target]);
-      await run(repoPath, ['worktree', 'prune']);
     },
 
     async currentBranch(repoPath) {

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { loadSessionPolicy, policyReady } from '../../src/agents/policy-port.js';
 import { probeSandbox } from '../../src/agents/claude-code/sandbox.js';
+import { createGitAdapter } from '../../src/adapters/git.js';
+import { withOrigin } from '../helpers/git-fixtures.js';
 import { commits, sessionRequest, startAgentBed, subissue, toolResult, type AgentBed } from '../helpers/agent-bed.js';
 
 let bed: AgentBed;
@@ -57,18 +59,26 @@ test('a Bash write outside the worktree fails even though the policy allows it; 
   expect(settings.sandbox).toMatchObject({ enabled: true, failIfUnavailable: true, allowUnsandboxedCommands: false });
 });
 
-test('in a real git worktree, a Bash write and `git commit` work inside the sandbox', async () => {
-  const main = await bed.makeRepo('main-clone');
-  const worktree = path.join(bed.dir, 'worktrees', 'subissue-72');
-  await execa('git', ['-C', main, 'worktree', 'add', '-q', '-b', 'subissue/72', worktree]);
-  const result = await bed.agent().runSession(sessionRequest('subissue-72', worktree,
+test('in a subissue workspace (its own clone), a Bash write and `git commit` work inside the sandbox; its git config and hooks stay read-only even where the policy allows writing them', async () => {
+  const main = await withOrigin(await bed.makeRepo('main-clone'));
+  const { path: workspace } = await createGitAdapter().createWorkspace({ repoPath: main,
+    workspacePath: path.join(bed.dir, 'worktrees', 'subissue-72'), branch: 'subissue/72', startPoint: 'origin/main' });
+  const poison = 'git config core.fsmonitor "touch /tmp/ccp-fsmonitor-ran"';
+  const hook = 'cp inside.txt .git/hooks/pre-commit';
+  const policyFile = path.join(bed.dir, 'git-policy.json');
+  writeFileSync(policyFile, JSON.stringify({ allow: [`Bash(${poison})`, `Bash(${hook})`] }));
+  const result = await bed.agent({ policyFile }).runSession(sessionRequest('subissue-72', workspace,
     subissue(72, 'Commit sandboxed', `Write and commit.\n${script('echo sandboxed > inside.txt',
-      'git status --short --untracked-files=all')}`)));
+      'git status --short --untracked-files=all', poison, hook)}`)));
   expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook' });
   // git inside the sandbox sees only the agent's file, not the sandbox's mount points (.bashrc, .claude/…).
   expect(toolResult(bed.model, 72, 1)).toMatchObject({ content: '?? inside.txt' });
-  expect(await commits(worktree)).toEqual(['Implement #72: Commit sandboxed', 'initial']);
-  const files = (await execa('git', ['-C', main, 'show', '--name-only', '--format=', 'subissue/72'])).stdout.split('\n');
+  expect(toolResult(bed.model, 72, 2)?.is_error).toBe(true);
+  expect(toolResult(bed.model, 72, 3)?.is_error).toBe(true);
+  expect((await execa('git', ['-C', workspace, 'config', '--get', 'core.fsmonitor'], { reject: false })).stdout).toBe('');
+  expect(existsSync(path.join(workspace, '.git', 'hooks', 'pre-commit'))).toBe(false);
+  expect(await commits(workspace)).toEqual(['Implement #72: Commit sandboxed', 'initial']);
+  const files = (await execa('git', ['-C', workspace, 'show', '--name-only', '--format=', 'subissue/72'])).stdout.split('\n');
   expect(files.sort()).toEqual(['inside.txt', 'notes/subissue-72.md']);
-  expect((await execa('git', ['-C', worktree, 'status', '--short'])).stdout).toBe('');
+  expect((await execa('git', ['-C', workspace, 'status', '--short'])).stdout).toBe('');
 });

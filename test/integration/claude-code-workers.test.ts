@@ -1,6 +1,8 @@
 // `--workers 8`: eight real Claude Code sessions at once in 72×18-ish panes (the tmux adapter's 220×60 window, tiled
 // with the dashboard). Every session completes through the hook, with no dialog on screen and no key but /exit's.
 import { execa } from 'execa';
+import { createGitAdapter } from '../../src/adapters/git.js';
+import { withOrigin } from '../helpers/git-fixtures.js';
 import { commits, sampleDialogs, SESSION, sessionRequest, startAgentBed, subissue, toolResult,
   type AgentBed }
   from '../helpers/agent-bed.js';
@@ -27,10 +29,14 @@ test('8 workers: 8 sessions at once all commit and exit 0, no dialog answered by
     expect(width).toBeLessThanOrEqual(74);
     expect(height).toBeLessThanOrEqual(20);
   }
-  // One repository each: worktrees of one clone share its .git, where Claude Code's sandbox puts a transient
-  // config.lock placeholder while a command runs; a second session starting a command then can race its removal
-  // (bwrap: "Can't find source path …/.git/config.lock"), a limitation of the pinned sandbox reported to the lead.
-  const repos = await Promise.all(Array.from({ length: WORKERS }, (_, i) => bed.makeRepo(`repo-w${i}`)));
+  // One local clone, as on a real host, and a workspace (its own clone) per subissue, as ccp makes them. (Linked
+  // worktrees of one clone share its .git, where Claude Code's sandbox keeps a transient config.lock placeholder while
+  // a command runs: another session's command start raced its removal — "bwrap: Can't find source path".)
+  const main = await withOrigin(await bed.makeRepo('repo-shared'));
+  const git = createGitAdapter();
+  const repos = await Promise.all(Array.from({ length: WORKERS }, async (_, i) => (await git.createWorkspace({
+    repoPath: main, workspacePath: `${bed.dir}/worktrees/subissue-8${i}`, branch: `subissue/8${i}`, startPoint: 'origin/main',
+  })).path));
   const screens = sampleDialogs(bed.tmux, async () => workers.map((p) => p.id), 200);
   const keysBefore = bed.keys.length;
   const agent = bed.agent();

@@ -41,11 +41,17 @@ describe('git adapter', () => {
     expect(await git.remoteUrl(clone)).toBe(bare);
   });
 
-  it('creates a worktree on a new branch, idempotently', async () => {
-    const input = { repoPath: clone, worktreePath: worktree, branch: BRANCH, startPoint: 'origin/main' };
-    expect(await git.createWorktree(input)).toEqual({ path: worktree, created: true });
+  it('creates a subissue workspace on a new branch, idempotently: its own clone, pushing to the same origin', async () => {
+    const input = { repoPath: clone, workspacePath: worktree, branch: BRANCH, startPoint: 'origin/main' };
+    expect(await git.createWorkspace(input)).toEqual({ path: worktree, created: true });
     expect(await git.currentBranch(worktree)).toBe(BRANCH);
-    expect(await git.createWorktree(input)).toEqual({ path: worktree, created: false });
+    expect(await git.createWorkspace(input)).toEqual({ path: worktree, created: false });
+    // Nothing shared with the local clone but objects: its own git dir and config, the same origin.
+    expect(await sh(worktree, 'rev-parse', '--absolute-git-dir')).toBe(path.join(worktree, '.git'));
+    expect(await git.remoteUrl(worktree)).toBe(bare);
+    expect(await sh(worktree, 'rev-parse', 'HEAD')).toBe(await sh(clone, 'rev-parse', 'origin/main'));
+    expect(await sh(clone, 'worktree', 'list')).not.toContain(worktree);
+    await expect(git.createWorkspace({ ...input, branch: 'subissue/8' })).rejects.toThrow(/already holds a checkout of subissue\/7/);
   });
 
   it('commits everything once, then has nothing to commit', async () => {
@@ -62,7 +68,7 @@ describe('git adapter', () => {
     writeFileSync(lock, '');
     setTimeout(() => rmSync(lock, { force: true }), 500);
     // A hook the agent could have planted: ccp's own commit must not run it.
-    const hooks = path.join(await sh(worktree, 'rev-parse', '--git-common-dir'), 'hooks');
+    const hooks = path.join(await sh(worktree, 'rev-parse', '--absolute-git-dir'), 'hooks');
     const marker = path.join(root, 'hook-ran');
     writeFileSync(path.join(path.resolve(worktree, hooks), 'pre-commit'), `#!/bin/sh\ntouch ${marker}\n`, { mode: 0o755 });
     writeFileSync(path.join(worktree, 'locked.txt'), 'after the lock\n');
@@ -77,7 +83,7 @@ describe('git adapter', () => {
     expect(pushed).toBe(await sh(worktree, 'rev-parse', 'HEAD'));
     await git.push(worktree, BRANCH); // nothing new: still fine
     // No upstream was set: pushing never writes the shared clone's config.
-    expect(await sh(clone, 'config', '--get-regexp', '^branch\\.subissue/7\\.').catch(() => '')).toBe('');
+    expect(await sh(worktree, 'config', '--get-regexp', '^branch\\.subissue/7\\.').catch(() => '')).toBe('');
   });
 
   it('refuses to overwrite remote commits, with a clear error', async () => {
@@ -92,20 +98,28 @@ describe('git adapter', () => {
     await expect(git.push(worktree, BRANCH)).rejects.toThrow(/git .*push .* refused subissue\/7.*never force-pushes/s);
   });
 
-  it('removes the worktree, and removing twice is fine', async () => {
-    await git.removeWorktree(clone, worktree);
+  it('removes the workspace, and removing twice is fine', async () => {
+    await git.removeWorkspace(clone, worktree);
     expect(existsSync(worktree)).toBe(false);
-    expect(await sh(clone, 'worktree', 'list')).not.toContain(worktree);
-    await git.removeWorktree(clone, worktree);
+    await git.removeWorkspace(clone, worktree);
   });
 
-  it('re-creates a worktree for an existing branch, after its directory vanished', async () => {
-    const input = { repoPath: clone, worktreePath: worktree, branch: BRANCH, startPoint: 'origin/main' };
-    expect((await git.createWorktree(input)).created).toBe(true);
-    expect(await git.countCommitsAhead(worktree, 'origin/main')).toBe(3); // the branch kept its commits
+  it('re-creates a workspace for a branch pushed earlier: it starts from the pushed commits', async () => {
+    await git.fetch(clone);
+    const input = { repoPath: clone, workspacePath: worktree, branch: BRANCH, startPoint: 'origin/main' };
+    expect((await git.createWorkspace(input)).created).toBe(true);
+    // Add feature + Commit after a lock (pushed by ccp) + someone else's: the branch kept its commits.
+    expect(await git.countCommitsAhead(worktree, 'origin/main')).toBe(3);
     rmSync(worktree, { recursive: true, force: true });
-    expect((await git.createWorktree(input)).created).toBe(true);
-    await git.removeWorktree(clone, worktree);
+    expect((await git.createWorkspace(input)).created).toBe(true);
+    await git.removeWorkspace(clone, worktree);
+  });
+
+  it('removes a worktree an earlier ccp made at the workspace path', async () => {
+    await sh(clone, 'worktree', 'add', '-q', '-b', 'subissue/9', worktree, 'origin/main');
+    await git.removeWorkspace(clone, worktree);
+    expect(existsSync(worktree)).toBe(false);
+    expect(await sh(clone, 'worktree', 'list')).not.toContain(worktree);
   });
 
   it('commits as ccp when no identity is configured, or as the explicit one', async () => {

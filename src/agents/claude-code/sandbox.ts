@@ -50,8 +50,18 @@ export async function gitPaths(worktree: string): Promise<GitPaths | undefined> 
     ...(ref?.startsWith('refs/heads/') ? { branchRef: ref } : {}) };
 }
 
+/** A subissue's own clone (its git dir is its common dir), not a linked worktree of a shared clone. */
+const standalone = (git: GitPaths): boolean => path.resolve(git.gitDir) === path.resolve(git.commonDir);
+
+/** In an own clone's git dir, what a commit never writes and ccp's own git (outside the sandbox) would obey: config
+ * (core.fsmonitor, sshCommand, …), hooks, info, and the alternates that point at the shared objects. */
+export function gitDenyWritePaths(git: GitPaths): string[] {
+  return standalone(git) ? ['config', 'hooks', 'info', 'objects/info'].map((p) => path.join(git.gitDir, p)) : [];
+}
+
 /** What `git commit` in the worktree writes: its git dir, objects, and its branch's ref and reflog directories. */
 export function gitWritePaths(git: GitPaths): string[] {
+  if (standalone(git)) return [git.gitDir];
   const refDir = path.dirname(git.branchRef ?? 'refs/heads/x');
   return [git.gitDir, path.join(git.commonDir, 'objects'), path.join(git.commonDir, refDir),
     path.join(git.commonDir, 'logs', refDir)];
@@ -71,6 +81,7 @@ export function sandboxSettings(input: SandboxInput, git: GitPaths | undefined):
       // to protect, and other sessions' files coming and going there make its start fail ("Can't find source path").
       allowWrite: [...new Set([input.worktree, ...(git ? gitWritePaths(git) : []), '/tmp/claude',
         ...cacheDirs(input.home)])],
+      ...(git && gitDenyWritePaths(git).length > 0 ? { denyWrite: gitDenyWritePaths(git) } : {}),
       denyRead: [...new Set([...SECRET_DIRS.map(home), input.runDir, ...(input.stateDir ? [input.stateDir] : [])])],
       // The worktree lives in the state dir: it stays readable, other sessions' worktrees and ccp's files do not.
       ...(input.stateDir && isWithin(input.worktree, input.stateDir) ? { allowRead: [input.worktree] } : {}),
