@@ -2,6 +2,7 @@
 import { oneLineReason } from '../core/reasons.js';
 import { noPaint, paintPhase, type Paint } from './paint.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
+import { clockTime } from '../core/usage-limit.js';
 
 const BAR_WIDTH = 20;
 
@@ -29,12 +30,22 @@ function needsYouNote(sub: SubissueStatus): string {
   return ` — needs you: ${short} (ccp approve|deny ${sub.number})`;
 }
 
-function subissueLine(sub: SubissueStatus, workers: WorkerPaneView[] | undefined, paint: Paint): string {
+/** " — waiting for usage limit until 15:45" (the reader's local time) or " — stalled for 12 min". */
+export function waitNote(sub: SubissueStatus, now: Date, zone?: string): string {
+  if (!sub.wait || sub.phase !== 'agent') return '';
+  if (sub.wait.usageLimitUntil) return ` — waiting for usage limit until ${clockTime(new Date(sub.wait.usageLimitUntil), now, zone)}`;
+  if (sub.wait.stalledSince) {
+    return ` — stalled for ${Math.max(1, Math.round((now.getTime() - Date.parse(sub.wait.stalledSince)) / 60_000))} min`;
+  }
+  return '';
+}
+
+function subissueLine(sub: SubissueStatus, workers: WorkerPaneView[] | undefined, paint: Paint, now: Date): string {
   const pr = sub.pr ? ` PR #${sub.pr.number}${sub.pr.merged ? ' merged' : ''}` : '';
   const pane = paneNote(sub, workers);
   const error = sub.error && (sub.phase === 'failed' || sub.phase === 'blocked') ? ` — ${oneLineReason(sub.error, 100)}` : '';
   const phase = sub.needsYou && sub.phase === 'agent' ? 'NEEDS-YOU' : sub.phase;
-  return `    #${sub.number} ${paintPhase(paint, phase, 8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}${needsYouNote(sub)}`;
+  return `    #${sub.number} ${paintPhase(paint, phase, 8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}${needsYouNote(sub)}${waitNote(sub, now)}`;
 }
 
 export function queueCounts(parents: ParentStatus[]): Record<'waiting' | 'working' | 'done' | 'failed', number> {
@@ -96,7 +107,7 @@ export function renderStatus(parents: ParentStatus[], now: Date = new Date(), wo
     const paused = parent.paused ? ' (paused)' : '';
     lines.push(`${paint('bold', `${parent.repo.owner}/${parent.repo.repo}#${parent.number}`)} ${paintPhase(paint, parent.phase, 0)}${paused} ${parent.title}`);
     if (parent.subissues.length > 0) lines.push(`  ${progressBar(merged, parent.subissues.length)}`);
-    lines.push(...parent.subissues.map((sub) => subissueLine(sub, workers, paint)));
+    lines.push(...parent.subissues.map((sub) => subissueLine(sub, workers, paint, now)));
     if (parent.error) lines.push(`  error: ${oneLineReason(parent.error)} (the whole story: ccp debug <subissue>, the Web UI)`);
     if (parent.note) lines.push(`  note: ${parent.note}`);
   }

@@ -37,6 +37,8 @@ const envSchema = z.object({
   CCP_AGENT_TIMEOUT_MINUTES: positiveInt('CCP_AGENT_TIMEOUT_MINUTES').default(DEFAULT_RUN_SETTINGS.agentTimeoutMinutes),
   CCP_AGENT_ATTEMPTS: positiveInt('CCP_AGENT_ATTEMPTS').default(DEFAULT_RUN_SETTINGS.agentAttempts),
   CCP_NEEDS_YOU_MINUTES: positiveInt('CCP_NEEDS_YOU_MINUTES').default(DEFAULT_RUN_SETTINGS.needsYouMinutes ?? 30),
+  // Minutes without progress before a session is nudged, and as many again before it is ended as stalled.
+  CCP_STALL_MINUTES: z.coerce.number({ error: 'CCP_STALL_MINUTES must be a number of minutes' }).positive().default(10),
   CCP_BASE_BRANCH: z.string().default(DEFAULT_RUN_SETTINGS.baseBranch),
 });
 
@@ -65,6 +67,8 @@ export interface CcpConfig {
     env: Record<string, string>;
     /** Approval policy (Claude Code rule syntax) on top of the default deny set; undefined = defaults only. */
     policyFile?: string;
+    /** Minutes without progress before a session is nudged, then ended as stalled (CCP_STALL_MINUTES). */
+    stallMinutes: number;
   };
   run: RunSettings;
   paths: { state: string; logs: string; run: string; worktrees: string; pueue: string; temporalDb: string; approvals: string };
@@ -112,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       permissionMode: e.CCP_AGENT_PERMISSION_MODE,
       env: agentEnv,
       // An explicit CCP_POLICY_FILE must exist; the default one is used when the user created it.
+      stallMinutes: e.CCP_STALL_MINUTES,
       policyFile: e.CCP_POLICY_FILE ?? (existsSync(path.join(home, 'policy.json')) ? path.join(home, 'policy.json') : undefined),
     },
     run: {

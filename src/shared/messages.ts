@@ -29,6 +29,8 @@ export interface SubissueStatus {
   updatedAt: string;
   /** A request of its agent that no rule decides, waiting for `ccp approve` / `ccp deny`. */
   needsYou?: PendingApproval;
+  /** Its agent waits for a usage limit, or has shown no progress for a while. */
+  wait?: AgentWait;
   /** When work on it began (worktree), its PR opened, and it was merged: for throughput figures. */
   startedAt?: string;
   prOpenedAt?: string;
@@ -66,6 +68,16 @@ export interface SubissueProgress {
   error?: string;
   /** The oldest request waiting for a person; null when none waits any more. */
   needsYou?: PendingApproval | null;
+  /** What its agent waits for now; null when it works again. */
+  wait?: AgentWait | null;
+}
+
+/** A session's pause that is no failure (usage limit), or its silence (the health check), as status shows it. */
+export interface AgentWait {
+  /** ISO: the usage limit resets then; the session (or, for one held back, its start) continues. */
+  usageLimitUntil?: string;
+  /** ISO: no progress since then. */
+  stalledSince?: string;
 }
 
 /** What an agent asked that no policy rule decides (the agent waits for the answer). */
@@ -129,3 +141,5 @@ export const answerApprovalUpdate = defineUpdate<AnsweredApproval, [AnswerApprov
 /** From the agent activity: the question went away unanswered (the dialog was answered in the pane, the session ended). */
 export const withdrawApprovalSignal = defineSignal<[{ id: string }]>('ccp.withdrawApproval');
 export const approvalStateQuery = defineQuery<ApprovalState>('ccp.approvalState');
+/** From the agent activity: the session waits for a usage limit, went silent, or works again (null). */
+export const agentWaitSignal = defineSignal<[AgentWait | null]>('ccp.agentWait');

@@ -80,6 +80,8 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
     if (progress.error) sub.error = progress.error;
     if (progress.needsYou !== undefined) sub.needsYou = progress.needsYou ?? undefined;
     if (progress.phase !== 'agent') delete sub.needsYou;
+    if (progress.wait !== undefined) sub.wait = progress.wait ?? undefined;
+    if (progress.phase !== 'agent') delete sub.wait;
     tracker.dirty = true;
   });
 

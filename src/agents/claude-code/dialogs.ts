@@ -1,7 +1,8 @@
-// Reads Claude Code's interactive dialogs (tool permission, folder trust, API key) from a captured pane screen, and
-// computes the keys that pick an option by its text. Pure: the pane watcher captures and sends; this only reads.
+// Reads Claude Code's interactive dialogs (tool permission, folder trust, API key, the usage-limit menu) from a
+// captured pane screen, and computes the keys that pick an option by its text. Pure: the pane watcher captures and
+// sends; this only reads.
 
-export type DialogKind = 'tool' | 'trust' | 'api-key' | 'unknown';
+export type DialogKind = 'tool' | 'trust' | 'api-key' | 'usage-limit' | 'unknown';
 
 export interface DialogOption {
   /** The digit shown before the text ("1. Yes"); undefined for unnumbered menus (trust, API key on 2.1.329). */
@@ -71,6 +72,10 @@ export function detectDialog(screen: string): Dialog | undefined {
       ...(warning ? { warning } : {}) };
   }
   const answers = block.options.map((o) => o.text);
+  // The menu Claude Code opens at a usage limit it will not wait out by itself (`/rate-limit-options`).
+  if (answers.some((t) => USAGE_LIMIT_OPTION.test(t))) {
+    return { kind: 'usage-limit', title: firstLine, subject: lineWith(body, /hit your|limit/i) ?? '', options: block.options };
+  }
   if (answers.some((t) => /^Yes\b/.test(t)) && answers.some((t) => /^No\b/.test(t))
     && (TOOL_QUESTION.test(text) || KNOWN_TITLE.test(firstLine))) {
     return { kind: 'tool', title: firstLine, subject: toolSubject(body, firstLine), options: block.options };
@@ -83,6 +88,7 @@ export function detectDialog(screen: string): Dialog | undefined {
 const KNOWN_TITLE = /^(?:Bash command|(?:Create|Write|Overwrite|Edit|Read) (?:file|notebook)|Fetch|Tool use|Web Search)\b/;
 const BASH_BODY = /This command requires approval/;
 const TOOL_QUESTION = /Do you want to (?:proceed|make this edit|create|overwrite|allow Claude to)/;
+const USAGE_LIMIT_OPTION = /^(?:Stop and wait for (?:the )?limit to reset|Wait here, then continue)/;
 const SCROLL_MARKER = /^\s*[↑↓] \d+ more lines?\s*$/;
 // The trust dialog's warnings: project hooks and MCP servers run commands as soon as the folder is trusted.
 const TRUST_WARNING = /\bhooks?\b|MCP servers?|execute commands|runs commands|⚠/i;
@@ -91,6 +97,8 @@ function trustWarning(body: string[]): string | undefined {
   const lines = body.map((l) => l.trim()).filter((l) => TRUST_WARNING.test(l));
   return lines.length > 0 ? lines.join(' ') : undefined;
 }
+
+const lineWith = (body: string[], pattern: RegExp): string | undefined => body.map((l) => l.trim()).find((l) => pattern.test(l));
 
 /** The row below a `❯ N.` pointer row's block, when the screen ends in numbered options (no footer). */
 function lastNumberedPointerRow(lines: string[]): number {
@@ -189,6 +197,13 @@ export function keysToChoose(dialog: Dialog, text: string | RegExp): string[] | 
 /** The affirmative option: plain "Yes" first (never "Yes, and don't ask again…"), else the first "Yes…". */
 export function yesOption(dialog: Dialog): DialogOption | undefined {
   return findOption(dialog, 'Yes') ?? findOption(dialog, /^Yes\b/);
+}
+
+/** The option that accepts: "Yes" for prompts; at a usage limit, waiting in the pane and continuing by itself
+ * (else stopping to wait, after which ccp types "continue" at the reset). */
+export function acceptOption(dialog: Dialog): DialogOption | undefined {
+  if (dialog.kind === 'usage-limit') return findOption(dialog, /^Wait here, then continue/) ?? findOption(dialog, /^Stop and wait/);
+  return yesOption(dialog);
 }
 
 export function noOption(dialog: Dialog): DialogOption | undefined {

@@ -15,6 +15,8 @@ export const AGENT_BASE_ENV: Readonly<Record<string, string>> = {
   DISABLE_TELEMETRY: '1',
   DISABLE_ERROR_REPORTING: '1',
   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+  // Unattended: transient 429/529s are retried with backoff instead of ending the turn (usage limits: limits.ts).
+  CLAUDE_CODE_RETRY_WATCHDOG: '1',
 };
 
 /** Hook events whose stdin JSON is appended to the session's events file. */

@@ -3,6 +3,7 @@
 import { ANALYZER_MARKER, SUBISSUE_MARKER } from '../../core/prompts.js';
 import { MAX_SUBISSUES, MIN_SUBISSUES } from '../../core/plan.js';
 import type { PlannedSubissue, Priority } from '../../shared/types.js';
+import { HANG_MARKER, LIMIT_MARKER } from './limits.js';
 
 export const FAIL_MARKER = 'ccp-script: fail';
 /** In a work prompt: the commit command also pushes, which ccp's approval policy refuses. */
@@ -43,9 +44,12 @@ const blocksOf = (content: string | RequestBlock[] | undefined): RequestBlock[] 
 const textOf = (content: string | RequestBlock[] | undefined): string =>
   blocksOf(content).map((b) => (b.type === 'text' ? (b.text ?? '') : '')).join('\n');
 
+/** Everything the user said in the conversation (the prompt and later messages), where the script's markers are. */
+export const userTextOf = (body: MessagesRequestBody): string =>
+  (body.messages ?? []).filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
+
 export function scriptReply(body: MessagesRequestBody): ScriptedReply {
-  const messages = body.messages ?? [];
-  const userText = messages.filter((m) => m.role === 'user').map((m) => textOf(m.content)).join('\n');
+  const userText = userTextOf(body);
   // Side calls (session titles, summaries) come without tools and may quote the user's prompt: answer them first.
   if (!body.tools || body.tools.length === 0) return auxReply();
   const analyzeAt = userText.indexOf(ANALYZER_MARKER);
@@ -85,7 +89,8 @@ function analyzerReply(promptText: string): ScriptedReply {
 /**
  * Subissues from the body's task lines `- [ ] <title>` (2..5). Markers in a line: `{fail}` scripts the work session
  * to give up; `{after:N}` makes it depend on the N-th task line (1-based); `{priority:P}` sets its priority;
- * `{run:<command>}` has the work session run that Bash command first (RUN_MARKER).
+ * `{run:<command>}` has the work session run that Bash command first (RUN_MARKER); `{limit:S}` (or `{limit:S 7d}`)
+ * puts its requests at a usage limit for S seconds, `{hang}` leaves them unanswered (limits.ts).
  */
 export function planSubissues(issue: IssueInput): PlannedSubissue[] {
   const lines = [...(issue.body ?? '').matchAll(/^\s*[-*] \[ \] (.+)$/gm)].map((m) => m[1].trim())
@@ -96,7 +101,9 @@ export function planSubissues(issue: IssueInput): PlannedSubissue[] {
   const subs = tasks.map((line, i): PlannedSubissue => {
     const fail = line.includes('{fail}');
     const runs = [...line.matchAll(/\{run:([^}]+)\}/g)].map((m) => `${RUN_MARKER} ${m[1].trim()}`);
-    const title = line.replace(/\{fail\}|\{after:\d+\}|\{priority:\w+\}|\{run:[^}]+\}/g, '').replace(/\s+/g, ' ').trim() || `Task ${i + 1}`;
+    const faults = [...line.matchAll(/\{limit:(\d+(?: 7d)?)\}/g)].map((m) => `${LIMIT_MARKER} ${m[1]}`)
+      .concat(line.includes('{hang}') ? [HANG_MARKER] : []);
+    const title = line.replace(/\{fail\}|\{after:\d+\}|\{priority:\w+\}|\{run:[^}]+\}|\{limit:[^}]+\}|\{hang\}/g, '').replace(/\s+/g, ' ').trim() || `Task ${i + 1}`;
     const priority = /\{priority:(critical|high|normal|low)\}/.exec(line)?.[1] as Priority | undefined;
     const key = uniqueKey(slug(title) || `task-${i + 1}`, keys);
     keys.push(key);
@@ -105,7 +112,7 @@ export function planSubissues(issue: IssueInput): PlannedSubissue[] {
       title: title.length >= 3 ? title : `Task: ${title}`,
       estimatedHours: 2 + (i % 3),
       priority: priority ?? PRIORITY_CYCLE[i],
-      description: [`Implement "${title}" for issue #${issue.number}.`, ...runs, ...(fail ? [FAIL_MARKER] : [])].join('\n'),
+      description: [`Implement "${title}" for issue #${issue.number}.`, ...runs, ...faults, ...(fail ? [FAIL_MARKER] : [])].join('\n'),
       acceptanceCriteria: [`${title} is implemented and committed`],
       technicalContext: `Planned from issue #${issue.number}: ${issue.title}`,
       dependsOn: [],

@@ -2,10 +2,12 @@
 // `count_tokens` for the real Claude Code CLI to run against the scripted model in script.ts.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { scriptReply, type ContentBlock, type MessagesRequestBody } from './script.js';
+import { scriptReply, userTextOf, type ContentBlock, type MessagesRequestBody } from './script.js';
+import { createLimitBook, scriptedHang, scriptedLimit, sendUsageLimit } from './limits.js';
 
 export interface ModelRequestLog {
-  /** "analyze", "work", "work-fail", "aux", "other", "count_tokens", "head", "bad-request", "not-found". */
+  /** "analyze", "work", "work-fail", "work-limited" (answered 429), "work-hang" (held open), "aux", "other",
+   * "count_tokens", "head", "bad-request", "not-found". */
   kind: string;
   path: string;
   stream: boolean;
@@ -33,6 +35,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
   const requests: ModelRequestLog[] = [];
   const bodies: unknown[] = [];
   let counter = 0;
+  const limits = createLimitBook();
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -73,6 +76,22 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       }
       const reply = scriptReply(body);
       const stream = body.stream === true;
+      if (reply.kind.startsWith('work')) {
+        const text = userTextOf(body);
+        const log = { path: url.pathname, stream, subissue: reply.subissue, step: reply.step };
+        if (scriptedHang(text)) {
+          // Never answered: the client waits until it gives up or is interrupted.
+          requests.push({ kind: 'work-hang', ...log });
+          return;
+        }
+        const limit = scriptedLimit(text);
+        const until = limit && limits.limitedUntil(`work-${reply.subissue ?? 0}`, limit);
+        if (limit && until) {
+          requests.push({ kind: 'work-limited', ...log });
+          sendUsageLimit(res, until, limit);
+          return;
+        }
+      }
       requests.push({ kind: reply.kind, path: url.pathname, stream, subissue: reply.subissue, step: reply.step });
       const message = {
         id: `msg_ccp_${++counter}`, type: 'message', role: 'assistant', model: MODEL_ID,
