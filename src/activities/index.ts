@@ -4,7 +4,7 @@ import type { GitAdapter } from '../adapters/git.js';
 import type { GitHubAdapter } from '../adapters/github.js';
 import type { PueueAdapter } from '../adapters/pueue.js';
 import type { RepoRef } from '../shared/types.js';
-import { createAgentActivities } from './agent.js';
+import { createAgentActivities, type WorkerShutdownSignal } from './agent.js';
 import { createAnalyzerActivities } from './analyzer.js';
 import { createGitHubActivities } from './github.js';
 import { createHostActivities, createHostInfoActivities, type HostQueues } from './host.js';
@@ -22,6 +22,9 @@ export interface ActivityDeps {
   pueueGroup: string;
   /** The GitHub repository of `repoPath`, when known (host activities refuse work for another one). */
   repo?: RepoRef;
+  /** This worker process shutting down: running agent sessions detach (or stop) and go back to the queue.
+   * Absent: they run on until Temporal cancels them. */
+  shutdown?: WorkerShutdownSignal;
 }
 
 /** Activities of the shared task queue: any host may run them. */
@@ -42,9 +45,10 @@ export function createHostBoundActivities(deps: Pick<ActivityDeps, 'git' | 'pueu
 }
 
 /** Agent sessions of this host; the pueue mirror task starts when a session really runs. */
-export function createAgentSessionActivities(deps: Pick<ActivityDeps, 'agent' | 'pueue'>) {
+export function createAgentSessionActivities(deps: Pick<ActivityDeps, 'agent' | 'pueue' | 'shutdown'>) {
   return createAgentActivities({
     agent: deps.agent,
+    shutdown: deps.shutdown,
     hooks: {
       // pueued may be gone: start it again once (the mirror re-adds a lost task) rather than leave it behind.
       onSessionStart: (label) => deps.pueue.mirrorStart(label)

@@ -88,6 +88,11 @@ export async function releasePane(tmux: TmuxAdapter, session: string, paneId: st
   }
 }
 
+/** Drops this process's claim on the pane and leaves its label: the session in it stays findable by that label. */
+export function forgetClaim(tmux: TmuxAdapter, session: string, paneId: string): void {
+  claimed.get(poolKey(tmux, session))?.delete(paneId);
+}
+
 /** Resolves after `ms`, or early when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -30,6 +30,8 @@ export interface AgentBed {
   options(overrides?: Partial<ClaudeCodeOptions>): ClaudeCodeOptions;
   agent(overrides?: Partial<ClaudeCodeOptions>): AgentAdapter;
   makeRepo(name: string): Promise<string>;
+  /** Creates the bed's tmux session (dashboard + worker panes) when it is gone, e.g. after a killed server. */
+  ensureSession(): Promise<void>;
   /** A pane's format variable, e.g. "@ccp_task" or "pane_pid". */
   paneVar(paneId: string, name: string): Promise<string>;
   close(): Promise<void>;
@@ -46,8 +48,9 @@ export async function startAgentBed(workers = 2): Promise<AgentBed> {
       keys.push({ paneId, keys: sent });
       await real.sendKeys(paneId, ...sent);
     } };
-  await tmux.ensureSession({ session: SESSION, workers, cwd: dir, dashboardCommand: 'echo dashboard; sleep 3600',
-    idleCommand: (i) => `echo worker ${i} idle; sleep 3600` });
+  const ensureSession = () => tmux.ensureSession({ session: SESSION, workers, cwd: dir,
+    dashboardCommand: 'echo dashboard; sleep 3600', idleCommand: (i) => `echo worker ${i} idle; sleep 3600` });
+  await ensureSession();
   const model = await startModelServer();
   const tmuxArgs = ['-S', socketPath, '-f', '/dev/null'];
   const options = (overrides: Partial<ClaudeCodeOptions> = {}): ClaudeCodeOptions => ({
@@ -55,7 +58,7 @@ export async function startAgentBed(workers = 2): Promise<AgentBed> {
     preTrustWorktrees: true, env: { ANTHROPIC_BASE_URL: model.url, ANTHROPIC_API_KEY: API_KEY }, ...overrides,
   });
   return {
-    dir, socketPath, tmux, keys, model, tmuxArgs, options,
+    dir, socketPath, tmux, keys, model, tmuxArgs, options, ensureSession,
     agent: (overrides) => createClaudeCodeAgent(options(overrides)),
     async makeRepo(name) {
       const repo = path.join(dir, name);
