@@ -1,5 +1,5 @@
 // Analyzer activity: asks the agent (print mode) to split an issue into subissues and validates the plan.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AgentAdapter } from '../agents/types.js';
 import { parsePlan, PlanError } from '../core/plan.js';
 import { buildAnalyzerPrompt } from '../core/prompts.js';
@@ -12,6 +12,7 @@ export function createAnalyzerActivities({ agent, repoPath }: { agent: AgentAdap
         prompt: buildAnalyzerPrompt(input.repo, input.issue),
         cwd: repoPath,
         timeoutMs: input.timeoutMs,
+        signal: Context.current().cancellationSignal,
       });
       try {
         return parsePlan(text);

@@ -89,6 +89,8 @@ export interface AskRequest {
   prompt: string;
   cwd: string;
   timeoutMs: number;
+  /** Aborted when the activity is cancelled (or its worker is going away): the print-mode process is stopped. */
+  signal?: AbortSignal;
 }
 
 export interface AgentAdapter {

@@ -97,10 +97,13 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
       await seed(request.cwd);
       const env: Record<string, string | undefined> = { ...process.env, ...agentEnv };
       delete env.CLAUDECODE;
+      // The prompt goes by stdin: an issue body of any size would overflow a command-line argument.
       const result = await execa(command, [...(options.extraArgs ?? []), '-p', '--output-format', 'json',
-        '--permission-mode', permissionMode, request.prompt], {
-        cwd: request.cwd, env, extendEnv: false, stdin: 'ignore', timeout: request.timeoutMs, reject: false,
+        '--permission-mode', permissionMode], {
+        cwd: request.cwd, env, extendEnv: false, input: request.prompt, timeout: request.timeoutMs, reject: false,
+        ...(request.signal ? { cancelSignal: request.signal } : {}),
       });
+      if (request.signal?.aborted) throw new AgentError('agent print mode cancelled');
       if (result.timedOut) throw new AgentError(`agent print mode timed out after ${request.timeoutMs} ms`);
       let parsed: { is_error?: boolean; result?: string; subtype?: string; errors?: unknown } | undefined;
       try {
