@@ -8,12 +8,12 @@ import {
   proxyActivities,
   setCurrentDetails,
   sleep,
-  uuid4,
 } from '@temporalio/workflow';
 import type { AgentSessionActivities, HostBoundActivities, SharedActivities } from '../activities/index.js';
 import { buildSubissuePrompt } from '../core/prompts.js';
 import { AGENT_FAILED } from '../shared/failures.js';
 import { subissueProgressSignal, type PendingApproval, type SubissuePhase, type SubissueProgress } from '../shared/messages.js';
+import { installAgentWait } from './agent-wait.js';
 import { installApprovalBook } from './approvals.js';
 import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
 import { subissueBranch, subissueLabel } from '../shared/ids.js';
@@ -31,6 +31,8 @@ export interface SubissueOutcome {
   number: number;
   pr: { number: number; url: string; merged: boolean };
 }
+
+const USAGE_LIMIT_ALLOWANCE_MINUTES = 8 * 24 * 60;
 
 const shared = proxyActivities<SharedActivities>({
   startToCloseTimeout: '2 minutes',
@@ -54,9 +56,14 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   // The Web UI's "current details": what the subissue does now, and what it waits for from a person.
   const showDetails = (needsYou?: PendingApproval | null) => setCurrentDetails(needsYou
     ? `**needs you**: ${needsYou.tool} \`${needsYou.subject}\` (${needsYou.reason}) — \`ccp approve ${sub.number}\` or \`ccp deny ${sub.number} --reason "…"\``
-    : `#${sub.number} ${sub.title}: ${phase}`);
+    : `#${sub.number} ${sub.title}: ${phase}${agentWait.note()}`);
+  const agentWait = installAgentWait((wait) => {
+    showDetails();
+    void reportToParent(input.parent.workflowId, { number: sub.number, phase, wait });
+  });
   const report = (progress: Omit<SubissueProgress, 'number'>) => {
     phase = progress.phase;
+    if (phase !== 'agent') agentWait.clear();
     showDetails();
     return reportToParent(input.parent.workflowId, { number: sub.number, ...progress });
   };
@@ -77,10 +84,10 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   });
   const agent = proxyActivities<AgentSessionActivities>({
     taskQueue: host.agentQueue,
-    startToCloseTimeout: `${settings.agentTimeoutMinutes + 5} minutes`,
+    // The session's own deadline moves by the time it waits for a usage limit (a pause, not a failure): allow a week's.
+    startToCloseTimeout: `${settings.agentTimeoutMinutes + 5 + USAGE_LIMIT_ALLOWANCE_MINUTES} minutes`,
     // The session heartbeats every 5 s: a dead worker is noticed within half a minute and the session retried
-    // (it re-attaches to the agent still in its pane). Such infrastructure retries are many — also a lost tmux pane
-    // (SessionLost) and a worker shutting down (WorkerShutdown), which continue the conversation; the agent's own
+    // (it re-attaches to the agent still in its pane). Such infrastructure retries are many; the agent's own
     // failures (AgentFailed, not retryable here) get `agentAttempts` tries in the loop below.
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '5s', backoffCoefficient: 1.5, maximumInterval: '30s', maximumAttempts: 100 },
@@ -99,8 +106,6 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       worktreePath: worktree.path,
       prompt: buildSubissuePrompt(repo, input.parent.number, sub),
       timeoutMs: settings.agentTimeoutMinutes * 60_000,
-      // One conversation per subissue, chosen once (deterministic in the workflow): every attempt continues it.
-      sessionId: uuid4(),
     }, (line) => onHost.mirrorLog({ label, line }));
     await onHost.mirrorLog({ label, line: `agent finished in pane ${session.paneId} (${session.approvals.length} approvals)` });
 
@@ -135,24 +140,20 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
 
 type AgentRun = Parameters<AgentSessionActivities['runAgent']>[0];
 
-/** Runs the agent session; when the agent itself fails, gives it up to `attempts` tries in all, each continuing the
- * conversation of the one before (same session id, told why). */
+/** Runs the agent session; when the agent itself fails, gives it up to `attempts` tries in all. */
 async function runAgentWithAttempts(
   agent: AgentSessionActivities,
   attempts: number,
   run: AgentRun,
   log: (line: string) => Promise<void>,
 ): ReturnType<AgentSessionActivities['runAgent']> {
-  let resumeReason: string | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await agent.runAgent(resumeReason ? { ...run, resumeReason } : run);
+      return await agent.runAgent(run);
     } catch (err) {
       const agentFailed = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === AGENT_FAILED;
       if (!agentFailed || attempt >= attempts) throw err;
-      const why = failureMessage(err).split('\n')[0];
-      await log(`agent attempt ${attempt} of ${attempts} failed, trying again: ${why}`);
-      resumeReason = `attempt ${attempt} ended: ${why.replace(/; last screen:.*$/, '')}`;
+      await log(`agent attempt ${attempt} of ${attempts} failed, trying again: ${failureMessage(err).split('\n')[0]}`);
       await sleep('10 seconds');
     }
   }
