@@ -59,6 +59,14 @@ export interface AgentSessionRequest {
   onProgress?: (progress: AgentProgress) => void;
   /** Aborted when the activity is cancelled: the agent is stopped and the pane freed. */
   signal?: AbortSignal;
+  /** Aborted when this worker shuts down and leaves its agents running: the watcher stops at once, the agent and
+   * its pane label stay (endedBy "detached"), and the next runSession for the label re-attaches. */
+  detach?: AbortSignal;
+  /** The agent's conversation id (a UUID), the same for every attempt of the subissue: the first attempt starts the
+   * conversation with it, later ones continue it instead of starting over. */
+  sessionId?: string;
+  /** Why an earlier attempt ended, for the prompt that resumes its conversation. */
+  resumeReason?: string;
   /** Puts a request no rule decides to a person and resolves with the answer (the agent waits meanwhile); `signal`
    * aborts when the question went away. Without it such a request is denied. */
   onNeedsYou?: (question: NeedsYouQuestion, signal: AbortSignal) => Promise<NeedsYouAnswer>;
@@ -68,10 +76,14 @@ export interface AgentSessionResult {
   paneId: string;
   /** Exit code the wrapper recorded; null when the agent did not exit by itself. */
   exitCode: number | null;
-  endedBy: 'stop-hook' | 'exit' | 'timeout' | 'cancelled' | 'stalled';
+  /** "lost": the pane vanished (its tmux server or session went away) before the agent exited cleanly;
+   * "detached": the watcher left a running agent on request (`detach`). */
+  endedBy: 'stop-hook' | 'exit' | 'timeout' | 'cancelled' | 'lost' | 'detached' | 'stalled';
   /** Why ccp ended it, when it did ("stalled for 12 min"). */
   reason?: string;
   approvals: ApprovalRecord[];
+  /** This attempt continued the conversation of an earlier one (`claude --resume`). */
+  resumed?: boolean;
   /** The last screen, for failure reports. */
   lastScreen: string;
   /** The session was already running (or had ended) in a pane labelled for it, left by a worker process that died:
@@ -83,6 +95,8 @@ export interface AskRequest {
   prompt: string;
   cwd: string;
   timeoutMs: number;
+  /** Aborted when the activity is cancelled (or its worker is going away): the print-mode process is stopped. */
+  signal?: AbortSignal;
 }
 
 export interface AgentAdapter {
@@ -114,6 +128,9 @@ export interface ClaudeCodeOptions {
   /** Where wrapper scripts, hook event files, exit codes and pane logs go. */
   runDir: string;
   pollIntervalMs?: number;
+  /** Recreates the tmux session and its worker panes when they are gone (a lost tmux server); called before a
+   * pane is claimed. */
+  ensureSession?: () => Promise<void>;
   /** How long a session waits for a free worker pane before giving up (NoFreePane) so its caller can retry. */
   paneWaitMs?: number;
   /** JSON policy `{ "allow": [rules], "deny": [rules], "unmatched": "allow" | "deny" }` in Claude Code's permission
@@ -146,6 +163,15 @@ export class NoFreePane extends Error {
   constructor(session: string, busy: string[]) {
     super(`no free worker pane in tmux session "${session}" (busy: ${busy.join(', ') || 'none'})`);
     this.name = 'NoFreePane';
+  }
+}
+
+/** The session's pane, tmux session or tmux server went away under it: not the agent's failure. The caller retries,
+ * and the retry resumes the conversation in a new pane. */
+export class SessionLost extends Error {
+  constructor(label: string, detail: string) {
+    super(`${label}: the agent's tmux pane was lost (${detail}); its conversation resumes in a new pane`);
+    this.name = 'SessionLost';
   }
 }
 

@@ -1,6 +1,7 @@
 // Builds this host's real adapters from the configuration (the worker process and the tests share it).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ActivityDeps } from '../activities/index.js';
 import { createAgent } from '../agents/registry.js';
 import { createGitAdapter } from '../adapters/git.js';
@@ -10,11 +11,31 @@ import { createTmuxAdapter, type TmuxAdapter } from '../adapters/tmux.js';
 import { ConfigError, taskQueues, type CcpConfig } from '../config/config.js';
 import { findRepo } from '../config/repo.js';
 import { toolPath } from '../config/tools.js';
+import { shellQuote } from '../core/shell.js';
 
 export const PUEUE_GROUP = 'ccp';
 
 export function createTmuxFromConfig(config: CcpConfig): TmuxAdapter {
   return createTmuxAdapter({ socketPath: config.tmux.socket, configFile: config.tmux.configFile });
+}
+
+const CCP_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'ccp.js');
+
+/** The tmux session of this host — pane 0 the dashboard (`ccp status --watch`), panes 1..N idle workers — created,
+ * or completed with missing worker panes (`ccp up`, and the agent adapter after a lost tmux server). */
+export async function ensureWorkerSession(config: CcpConfig, tmux: TmuxAdapter = createTmuxFromConfig(config))
+  : Promise<void> {
+  // No secrets in the dashboard's command line: it needs only where the stack is.
+  const env = { CCP_HOME: config.home, CCP_TEMPORAL_ADDRESS: config.temporal.address,
+    CCP_TEMPORAL_NAMESPACE: config.temporal.namespace };
+  const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  await tmux.ensureSession({
+    session: config.tmux.session,
+    workers: config.workers,
+    dashboardCommand: `env ${assignments.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(CCP_BIN)} status --watch`,
+    idleCommand: (worker) => `printf '\\n  ccp worker ${worker}: idle, waiting for a subissue\\n'; exec tail -f /dev/null`,
+    cwd: config.repoPath,
+  });
 }
 
 export function createPueueFromConfig(config: CcpConfig) {
@@ -47,6 +68,8 @@ export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.Pr
       stallMs: config.agent.stallMinutes * 60_000,
       tmux,
       session: config.tmux.session,
+      // A lost tmux server: the sessions that resume after it need their panes back.
+      ensureSession: () => ensureWorkerSession(config, tmux),
       runDir: path.join(config.paths.run, 'agents'),
     }),
     git: createGitAdapter(),

@@ -8,6 +8,7 @@ import {
   proxyActivities,
   setCurrentDetails,
   sleep,
+  uuid4,
 } from '@temporalio/workflow';
 import type { AgentSessionActivities, HostBoundActivities, SharedActivities } from '../activities/index.js';
 import { buildSubissuePrompt } from '../core/prompts.js';
@@ -87,7 +88,8 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     // The session's own deadline moves by the time it waits for a usage limit (a pause, not a failure): allow a week's.
     startToCloseTimeout: `${settings.agentTimeoutMinutes + 5 + USAGE_LIMIT_ALLOWANCE_MINUTES} minutes`,
     // The session heartbeats every 5 s: a dead worker is noticed within half a minute and the session retried
-    // (it re-attaches to the agent still in its pane). Such infrastructure retries are many; the agent's own
+    // (it re-attaches to the agent still in its pane). Such infrastructure retries are many — also a lost tmux pane
+    // (SessionLost) and a worker shutting down (WorkerShutdown), which continue the conversation; the agent's own
     // failures (AgentFailed, not retryable here) get `agentAttempts` tries in the loop below.
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '5s', backoffCoefficient: 1.5, maximumInterval: '30s', maximumAttempts: 100 },
@@ -106,6 +108,8 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       worktreePath: worktree.path,
       prompt: buildSubissuePrompt(repo, input.parent.number, sub),
       timeoutMs: settings.agentTimeoutMinutes * 60_000,
+      // One conversation per subissue, chosen once (deterministic in the workflow): every attempt continues it.
+      sessionId: uuid4(),
     }, (line) => onHost.mirrorLog({ label, line }));
     await onHost.mirrorLog({ label, line: `agent finished in pane ${session.paneId} (${session.approvals.length} approvals)` });
 
@@ -140,20 +144,24 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
 
 type AgentRun = Parameters<AgentSessionActivities['runAgent']>[0];
 
-/** Runs the agent session; when the agent itself fails, gives it up to `attempts` tries in all. */
+/** Runs the agent session; when the agent itself fails, gives it up to `attempts` tries in all, each continuing the
+ * conversation of the one before (same session id, told why). */
 async function runAgentWithAttempts(
   agent: AgentSessionActivities,
   attempts: number,
   run: AgentRun,
   log: (line: string) => Promise<void>,
 ): ReturnType<AgentSessionActivities['runAgent']> {
+  let resumeReason: string | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await agent.runAgent(run);
+      return await agent.runAgent(resumeReason ? { ...run, resumeReason } : run);
     } catch (err) {
       const agentFailed = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === AGENT_FAILED;
       if (!agentFailed || attempt >= attempts) throw err;
-      await log(`agent attempt ${attempt} of ${attempts} failed, trying again: ${failureMessage(err).split('\n')[0]}`);
+      const why = failureMessage(err).split('\n')[0];
+      await log(`agent attempt ${attempt} of ${attempts} failed, trying again: ${why}`);
+      resumeReason = `attempt ${attempt} ended: ${why.replace(/; last screen:.*$/, '')}`;
       await sleep('10 seconds');
     }
   }

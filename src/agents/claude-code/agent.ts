@@ -6,12 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { execa } from 'execa';
 import { statSync } from 'node:fs';
-import type { AgentAdapter, AgentProgress, AgentSessionRequest, AgentSessionResult, ApprovalRecord, AskRequest,
-  ClaudeCodeOptions } from '../types.js';
+import { SessionLost, type AgentAdapter, type AgentProgress, type AgentSessionRequest, type AgentSessionResult,
+  type ApprovalRecord, type AskRequest, type ClaudeCodeOptions } from '../types.js';
 import { appendApproval } from '../../policy/policy-file.js';
 import { AGENT_BASE_ENV, readExitCode, readHookEventPositions, seedClaudeHome, sessionFiles, writeSessionFiles,
   type SessionFiles } from './session-files.js';
-import { claimPane, PaneClaimAborted, releasePane, type ClaimedPane } from '../pane-pool.js';
+import { claimPane, forgetClaim, PaneClaimAborted, releasePane, type ClaimedPane } from '../pane-pool.js';
 import { watchSession } from './pane-watcher.js';
 import { checkLimitGate, limitGateFile } from './limits.js';
 import type { TmuxAdapter } from '../../adapters/tmux.js';
@@ -23,6 +23,7 @@ import { sessionSecret, startApprovalChannel, type ApprovalChannel } from '../ap
 import { configuresCommands, decisionHook, policyContext, sandboxFor } from './session-setup.js';
 import { resumeOffset } from './session-events.js';
 import { shellQuote } from '../../core/shell.js';
+import { conversationStart, projectsDir } from './resume.js';
 
 const DEFAULT_POLL_MS = 300;
 const DEFAULT_STALL_MS = 10 * 60_000;
@@ -65,6 +66,14 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
   const preTrust = options.preTrustWorktrees ?? true;
   const agentHome = options.home ?? homedir();
   const redactRecord = (text: string): string => redactSecrets(text, { ...process.env, ...(options.env ?? {}) });
+  const projects = projectsDir(agentHome, agentEnv);
+  // Sessions of this process that find the tmux session gone recreate it once, together.
+  let ensuring: Promise<void> | undefined;
+  const ensureSession = async (): Promise<void> => {
+    if (!options.ensureSession || await options.tmux.hasSession(options.session)) return;
+    ensuring ??= options.ensureSession().finally(() => { ensuring = undefined; });
+    await ensuring;
+  };
 
   /** Nothing from the agent's environment may reach an error message (they end up in logs and on GitHub). */
   const redact = (text: string): string => {
@@ -90,10 +99,13 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
       await seed(request.cwd);
       const env: Record<string, string | undefined> = { ...process.env, ...agentEnv };
       delete env.CLAUDECODE;
+      // The prompt goes by stdin: an issue body of any size would overflow a command-line argument.
       const result = await execa(command, [...(options.extraArgs ?? []), '-p', '--output-format', 'json',
-        '--permission-mode', permissionMode, request.prompt], {
-        cwd: request.cwd, env, extendEnv: false, stdin: 'ignore', timeout: request.timeoutMs, reject: false,
+        '--permission-mode', permissionMode], {
+        cwd: request.cwd, env, extendEnv: false, input: request.prompt, timeout: request.timeoutMs, reject: false,
+        ...(request.signal ? { cancelSignal: request.signal } : {}),
       });
+      if (request.signal?.aborted) throw new AgentError('agent print mode cancelled');
       if (result.timedOut) throw new AgentError(`agent print mode timed out after ${request.timeoutMs} ms`);
       let parsed: { is_error?: boolean; result?: string; subtype?: string; errors?: unknown } | undefined;
       try {
@@ -120,24 +132,28 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
       await checkLimitGate(options.runDir, request.label, () => tmux.listPanes(session));
       let claimed: ClaimedPane;
       try {
+        await ensureSession();
         claimed = await claimPane({
           tmux,
           session,
           label: request.label,
-          signal: request.signal,
+          signal: request.detach && request.signal ? AbortSignal.any([request.signal, request.detach])
+            : request.detach ?? request.signal,
           maxWaitMs: options.paneWaitMs ?? DEFAULT_PANE_WAIT_MS,
           // A dead pane left labelled by a crashed worker, whose session nobody came back for: free it.
           reclaimable: (pane) => pane.dead && idleFor(sessionFiles(options.runDir, pane.task).paneLog) > ABANDONED_AFTER_MS,
         });
       } catch (err) {
         if (err instanceof PaneClaimAborted) {
-          return { paneId: '', exitCode: null, endedBy: 'cancelled', approvals: [], lastScreen: '', reattached: false };
+          return { paneId: '', exitCode: null, endedBy: request.detach?.aborted ? 'detached' : 'cancelled', approvals: [], lastScreen: '', reattached: false };
         }
-        throw err;
+        throw await lostOr(err, request.label);
       }
       const paneId = claimed.id;
       const files = sessionFiles(options.runDir, request.label);
       let channel: ApprovalChannel | undefined;
+      let endedBy: AgentSessionResult['endedBy'] | undefined;
+      let resumed = false;
       try {
         // A worker process that died left this pane labelled: take its session over rather than start the agent
         // again (which would redo its work and its side effects).
@@ -161,10 +177,10 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
           } });
         }
         if (earlier) await tmux.setPaneTitle(paneId, running);
-        else await startSession(request, paneId, files);
+        else resumed = await startSession(request, paneId, files);
         const result = await watchSession({
           tmux, session, paneId, label: request.label, files, timeoutMs: request.timeoutMs, pollIntervalMs,
-          signal: request.signal, onProgress: request.onProgress, redact: redactRecord,
+          signal: request.signal, detach: request.detach, onProgress: request.onProgress, redact: redactRecord,
           toolDialogs: hooks ? 'hook' : 'pane',
           judgeTool: (asked, title, signal) => decider.decideTool(asked, signal, { via: 'pane', title }),
           askPerson: (dialog, signal) => decider.askAboutDialog({ title: dialog.title,
@@ -179,13 +195,24 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
           stallMs: options.stallMs ?? DEFAULT_STALL_MS, waitingForPerson: decider.waitingForPerson,
           limitGate: limitGateFile(options.runDir),
         });
-        request.onProgress?.({ phase: 'done', paneId, approvals: result.approvals.length });
-        return { paneId, ...result, reattached: Boolean(earlier) };
+        endedBy = result.endedBy;
+        if (endedBy !== 'detached') request.onProgress?.({ phase: 'done', paneId, approvals: result.approvals.length });
+        return { paneId, ...result, reattached: Boolean(earlier), resumed };
+      } catch (err) {
+        const thrown = await lostOr(err, request.label);
+        if (thrown instanceof SessionLost) endedBy = 'lost';
+        throw thrown;
       } finally {
         await channel?.close().catch(() => undefined);
-        // The last screen stays visible (remain-on-exit) until the pane's next session.
-        await tmux.setPaneTitle(paneId, `idle (last: ${request.label})`).catch(() => undefined);
-        await releasePane(tmux, session, paneId).catch(() => undefined);
+        if (endedBy === 'detached' || endedBy === 'lost') {
+          // Detached: the agent runs on and its label leads the next worker to it. Lost: the id may already name
+          // a pane of a new tmux server, which is not ours to touch.
+          forgetClaim(tmux, session, paneId);
+        } else {
+          // The last screen stays visible (remain-on-exit) until the pane's next session.
+          await tmux.setPaneTitle(paneId, `idle (last: ${request.label})`).catch(() => undefined);
+          await releasePane(tmux, session, paneId).catch(() => undefined);
+        }
       }
     },
   };
@@ -220,7 +247,14 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
     return Object.assign(decider, { waitingForPerson: () => asking > 0 });
   }
 
-  async function startSession(request: AgentSessionRequest, paneId: string, files: SessionFiles): Promise<void> {
+  /** A tmux failure because the session or server is gone is SessionLost (retried elsewhere); others stay as they are. */
+  async function lostOr(err: unknown, label: string): Promise<unknown> {
+    if (err instanceof SessionLost || await options.tmux.hasSession(options.session).catch(() => false)) return err;
+    return new SessionLost(label, `tmux session "${options.session}" is gone`);
+  }
+
+  /** Starts the agent in the pane: a new conversation, or the earlier attempts' one continued (true). */
+  async function startSession(request: AgentSessionRequest, paneId: string, files: SessionFiles): Promise<boolean> {
     const { tmux } = options;
     request.onProgress?.({ phase: 'starting', paneId, approvals: 0 });
     await seed(request.worktree);
@@ -229,9 +263,12 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
         stateDir: options.stateDir, allowedDomains: policy.web?.allowedDomains, modelUrl: options.env?.ANTHROPIC_BASE_URL,
         env: { ...process.env, ...agentEnv } })
       : undefined;
+    const conversation = conversationStart({ sessionId: request.sessionId, prompt: request.prompt,
+      resumeReason: request.resumeReason, projects });
     await writeSessionFiles({
-      files, worktree: request.worktree, prompt: request.prompt, env: { ...agentEnv, ...(sandbox?.env ?? {}) },
-      argv: [command, ...(options.extraArgs ?? []), '--permission-mode', permissionMode, '--settings', files.settings],
+      files, worktree: request.worktree, prompt: conversation.prompt, env: { ...agentEnv, ...(sandbox?.env ?? {}) },
+      argv: [command, ...(options.extraArgs ?? []), '--permission-mode', permissionMode, '--settings', files.settings,
+        ...conversation.args],
       ...(hooks ? { decisionHook: decisionHook(files, options) } : {}),
       ...(sandbox ? { sandbox: sandbox.settings } : {}),
     });
@@ -243,6 +280,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
     await tmux.pipePaneTo(paneId, files.paneLog);
     // exec: the wrapper's pid is the pane's, which is how a re-attaching watcher recognizes its session.
     await tmux.respawnPane(paneId, `exec sh ${shellQuote(files.wrapper)}`, request.worktree);
+    return conversation.resumed;
   }
 }
 

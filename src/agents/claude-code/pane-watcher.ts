@@ -2,37 +2,33 @@
 // prompts only for agents without ccp's hook), by option text and after seeing the same dialog on two polls; puts a
 // dialog it does not recognise to a person instead of pressing anything; notices the end of the turn through the
 // Stop hook, exits the agent with `/exit`, and enforces the timeout and cancellation.
-import type { AgentProgress, AgentSessionResult, ApprovalRecord } from '../types.js';
-import { readExitCode, readHookEvents, type HookEvent, type SessionFiles } from './session-files.js';
+import type { AgentProgress, ApprovalRecord } from '../types.js';
+import { readExitCode, readHookEvents, type HookEvent } from './session-files.js';
 import { sleep } from '../pane-pool.js';
-import type { TmuxAdapter } from '../../adapters/tmux.js';
-import { toolRequest, type ToolRequest } from '../../policy/approval-policy.js';
+import { capture, endedOutcome, exitAgent, paneState, stopAgent, type SessionPane, type WatchResult }
+  from './session-end.js';
+import type { ToolRequest } from '../../policy/types.js';
+import { toolRequest } from './dialog-request.js';
 import type { Outcome } from '../decider.js';
 import { acceptOption, arrowsTo, detectDialog, keysToChoose, noOption, sameDialog, type Dialog } from './dialogs.js';
 import { createSessionMonitor } from './monitor.js';
 
 // Ink may apply two keys that arrive in one read to a stale selection: pace them.
 const KEY_GAP_MS = 120;
-// Typed `/exit` opens the command menu; Enter too early would submit the half-drawn menu.
-const EXIT_TYPE_TO_ENTER_MS = 700;
-const EXIT_GRACE_MS = 20_000;
-const EXIT_RETRY_MS = 5_000;
-// The input box still holds the typed command.
-const EXIT_TYPED = /^\s*❯ \/exit\s*$/m;
 // After answering, the old dialog may still be drawn for a moment: do not answer it twice.
 const REANSWER_AFTER_MS = 2_000;
 // A dialog a person is asked about counts as gone (answered in the pane) after this many polls without it.
 const GONE_AFTER_POLLS = 2;
 
-export interface WatchInput {
-  tmux: TmuxAdapter;
-  session: string;
-  paneId: string;
-  label: string;
-  files: SessionFiles;
+export type { WatchResult };
+
+export interface WatchInput extends SessionPane {
   timeoutMs: number;
-  pollIntervalMs: number;
+  /** Aborted: the agent is stopped (cancellation). */
   signal?: AbortSignal;
+  /** Aborted: the watcher leaves at once without touching the agent or its pane (this worker shuts down; the next
+   * one re-attaches). */
+  detach?: AbortSignal;
   /** "hook": the agent's hook answers tool prompts and the watcher leaves them alone; "pane": the watcher answers
    * them by key (agents without ccp's hook), judged by `judgeTool`. */
   toolDialogs: 'hook' | 'pane';
@@ -48,25 +44,14 @@ export interface WatchInput {
   reattached?: boolean;
   /** Applied to every text of an approval record (secrets out of results and logs). */
   redact?: (text: string) => string;
-  /** Every decision of the session, in order (shared with the hook's decisions); the watcher appends its own. */
-  approvals: ApprovalRecord[];
   /** Called with each decision the watcher makes before it is carried out (the audit log). */
   onApproval?: (record: ApprovalRecord) => Promise<void>;
-  onProgress?: (progress: AgentProgress) => void;
   /** Health check: no progress for this long and the agent is nudged, then ended as stalled (0/none: off). */
   stallMs?: number;
   /** A request of the session waits for a person (needs-you): not a stall. */
   waitingForPerson?: () => boolean;
   /** The host's usage-limit gate file (limits.ts), raised when the session hits a limit. */
   limitGate?: string;
-}
-
-export interface WatchResult {
-  exitCode: number | null;
-  endedBy: AgentSessionResult['endedBy'];
-  reason?: string;
-  approvals: ApprovalRecord[];
-  lastScreen: string;
 }
 
 /** A dialog whose answer is being worked out (a person may be asked) while the watcher keeps polling. */
@@ -79,6 +64,8 @@ interface Pending {
 
 export async function watchSession(input: WatchInput): Promise<WatchResult> {
   const { paneId, files, signal, approvals } = input;
+  // Either signal cuts a poll's sleep short.
+  const wake = input.detach && signal ? AbortSignal.any([signal, input.detach]) : input.detach ?? signal;
   const progress = (phase: AgentProgress['phase']): void =>
     input.onProgress?.({ phase, paneId, approvals: approvals.length });
   // Moved on by the time spent waiting for a usage limit: a limit never times a session out.
@@ -107,6 +94,7 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
   progress('running');
   try {
     for (;;) {
+      if (input.detach?.aborted) return { exitCode: null, endedBy: 'detached', approvals, lastScreen };
       if (signal?.aborted) return await stopAgent(input, 'cancelled');
       if (Date.now() >= deadline) return await stopAgent(input, 'timeout');
 
@@ -120,10 +108,8 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
         progress('exiting');
         return await exitAgent(input);
       }
-      if (await paneDead(input)) {
-        return { exitCode: (await readExitCode(files.exit)) ?? null, endedBy: 'exit', approvals,
-          lastScreen: (await capture(input)) || lastScreen };
-      }
+      const state = await paneState(input);
+      if (state !== 'alive') return endedOutcome(input, state, (await capture(input)) || lastScreen);
 
       lastScreen = await capture(input);
       const watched = await monitor.poll(read.events, lastScreen, pending !== undefined || Boolean(input.waitingForPerson?.()));
@@ -160,7 +146,7 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
           previous = dialog;
         }
       }
-      await sleep(input.pollIntervalMs, signal);
+      await sleep(input.pollIntervalMs, wake);
     }
   } finally {
     withdraw();
@@ -231,70 +217,3 @@ async function pressKeys(input: WatchInput, keys: string[]): Promise<void> {
   }
 }
 
-/** The turn is over: type /exit and wait for the wrapper's exit file (or a dead pane); kill as a last resort. */
-async function exitAgent(input: WatchInput): Promise<WatchResult> {
-  const { approvals } = input;
-  const exited = await requestExit(input, EXIT_GRACE_MS);
-  if (exited) return { exitCode: exited.exitCode, endedBy: 'stop-hook', approvals, lastScreen: exited.screen };
-  const lastScreen = await capture(input);
-  await kill(input, 'did not exit after /exit');
-  return { exitCode: null, endedBy: 'stop-hook', approvals, lastScreen };
-}
-
-/** Timeout or cancellation: ask the agent to exit, then kill it; the pane shows why. */
-async function stopAgent(input: WatchInput, endedBy: 'timeout' | 'cancelled'): Promise<WatchResult> {
-  const { approvals } = input;
-  input.onProgress?.({ phase: 'exiting', paneId: input.paneId, approvals: approvals.length });
-  const lastScreen = await capture(input);
-  const exited = await requestExit(input, 3_000);
-  if (!exited) await kill(input, endedBy === 'timeout' ? 'timed out' : 'cancelled');
-  return { exitCode: exited?.exitCode ?? null, endedBy, approvals, lastScreen: exited?.screen || lastScreen };
-}
-
-async function requestExit(input: WatchInput, graceMs: number)
-  : Promise<{ exitCode: number | null; screen: string } | undefined> {
-  const { tmux, paneId, files } = input;
-  const until = Date.now() + graceMs;
-  // On a loaded machine the first /exit can be lost (typed before the input box takes keys, or Enter applied to a
-  // half-drawn menu): look again and finish or retype it.
-  for (let attempt = 0; Date.now() < until; attempt++) {
-    try {
-      const screen = await capture(input);
-      // A dialog or a half-typed line would swallow the command: clear them first.
-      if (detectDialog(screen)) await tmux.sendKeys(paneId, 'Escape');
-      if (attempt === 0 || !EXIT_TYPED.test(screen)) await tmux.sendText(paneId, '/exit');
-      await sleep(EXIT_TYPE_TO_ENTER_MS);
-      await tmux.sendKeys(paneId, 'Enter');
-    } catch {
-      // the pane is gone: fall through to the checks below
-    }
-    const retryAt = Math.min(until, Date.now() + EXIT_RETRY_MS);
-    while (Date.now() < retryAt) {
-      const exitCode = await readExitCode(files.exit);
-      if (exitCode !== undefined) return { exitCode, screen: await capture(input) };
-      // The exit file is written before the pane dies: read it again, it may have landed since the check above.
-      if (await paneDead(input)) return { exitCode: (await readExitCode(files.exit)) ?? null, screen: await capture(input) };
-      await sleep(input.pollIntervalMs);
-    }
-  }
-  return undefined;
-}
-
-async function kill(input: WatchInput, why: string): Promise<void> {
-  const message = `[ccp] ${input.label}: agent stopped (${why})`;
-  await input.tmux.respawnPane(input.paneId, `printf '%s\\n' '${message.replace(/'/g, '')}'`, '/').catch(() => undefined);
-}
-
-/** The pane's process ended (remain-on-exit keeps it), or the pane is gone. */
-async function paneDead(input: WatchInput): Promise<boolean> {
-  try {
-    const pane = (await input.tmux.listPanes(input.session)).find((p) => p.id === input.paneId);
-    return !pane || pane.dead;
-  } catch {
-    return true;
-  }
-}
-
-async function capture(input: WatchInput): Promise<string> {
-  return input.tmux.capturePane(input.paneId).catch(() => '');
-}
