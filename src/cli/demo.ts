@@ -241,7 +241,8 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
     failure = (err as Error).message;
     log(`demo failed: ${failure}\n  its stack: CCP_HOME=${config.home}, Temporal at ${config.temporal.address}, logs in ${config.paths.logs}`);
   } finally {
-    await down(config).catch((err: unknown) => log(`stopping the stack: ${(err as Error).message}`));
+    // Nothing of the demo may outlive it: agents too.
+    await down(config, 'now').catch((err: unknown) => log(`stopping the stack: ${(err as Error).message}`));
     await offline.close();
   }
   const final: DemoSummary = summary ?? {

@@ -10,6 +10,7 @@ import { createPueueFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../wor
 import { runningPid, startDetached, stopByPidFile, waitUntil } from './processes.js';
 import { ensureDevServer, stopDevServer } from './temporal-server.js';
 import { workerReadyFile } from './worker-info.js';
+import { writeShutdownMode, type ShutdownMode } from './shutdown-mode.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CCP_BIN = path.resolve(here, '..', '..', '..', 'bin', 'ccp.js');
@@ -126,15 +127,31 @@ export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv, progre
   return stackInfo(config);
 }
 
-/** Stops what `up` started, in reverse order; parts already down are skipped. */
-export async function down(config: CcpConfig): Promise<string[]> {
+/**
+ * Stops what `up` started, in reverse order; parts already down are skipped. `mode` says what running agent
+ * sessions do (src/stack/shutdown-mode.ts): by default they keep running in the tmux session, which then stays.
+ */
+export async function down(config: CcpConfig, mode: ShutdownMode = 'detach', progress: (line: string) => void = () => undefined)
+  : Promise<string[]> {
   const stopped: string[] = [];
   const pids = pidFiles(config);
-  if (await stopByPidFile(pids.worker, 20_000)) stopped.push('worker');
+  if (runningPid(pids.worker) !== undefined) {
+    writeShutdownMode(config.paths.run, mode);
+    if (mode === 'drain') progress('waiting for the running agent sessions to end (no new ones start)');
+    // Drain waits as long as a session may run; the others end the sessions' watch at once.
+    const grace = mode === 'drain' ? (config.run.agentTimeoutMinutes + 5) * 60_000 : 20_000;
+    if (await stopByPidFile(pids.worker, grace)) stopped.push('worker');
+  }
   const tmux = createTmuxFromConfig(config);
   if (await tmux.hasSession(config.tmux.session)) {
-    await tmux.killSession(config.tmux.session);
-    stopped.push(`tmux session ${config.tmux.session}`);
+    const busy = (await tmux.listPanes(config.tmux.session)).filter((p) => p.role === 'worker' && p.task && !p.dead);
+    if (mode === 'detach' && busy.length > 0) {
+      progress(`${busy.length} agent${busy.length === 1 ? '' : 's'} keep${busy.length === 1 ? 's' : ''} working in tmux ` +
+        `session ${config.tmux.session}; \`ccp up\` re-attaches (\`ccp down --now\` stops them)`);
+    } else {
+      await tmux.killSession(config.tmux.session);
+      stopped.push(`tmux session ${config.tmux.session}`);
+    }
   }
   if (existsSync(path.join(config.paths.pueue, 'pueue.yml'))) {
     await createPueueFromConfig(config).shutdown();

@@ -1,6 +1,9 @@
 // The ccp worker process (`ccp up` starts it in the background): polls this host's task queues until SIGTERM.
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { DETACHED_MARKER } from '../agents/claude-code/hook.js';
+import { takeShutdownMode, type ShutdownMode } from '../stack/shutdown-mode.js';
 import { loadConfig } from '../config/config.js';
 import { workerReadyFile, type WorkerInfo } from '../stack/worker-info.js';
 import { Client } from '@temporalio/client';
@@ -11,8 +14,14 @@ import { createCcpWorkers } from './workers.js';
 const config = loadConfig();
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
 const readyFile = workerReadyFile(config);
-const deps = await createAdaptersFromConfig(config);
+// `ccp down` decides what running agent sessions do when this worker stops (see src/stack/shutdown-mode.ts).
+const stopping = new AbortController();
+let shutdownMode: ShutdownMode = 'detach';
+const agentsDir = path.join(config.paths.run, 'agents');
+const deps = { ...await createAdaptersFromConfig(config),
+  shutdown: { signal: stopping.signal, mode: () => (shutdownMode === 'now' ? 'now' as const : 'detach' as const) } };
 await deps.pueue.ensureDaemon();
+mkdirSync(agentsDir, { recursive: true });
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 const ccp = await createCcpWorkers({
   connection,
@@ -21,7 +30,18 @@ const ccp = await createCcpWorkers({
   agentSlots: config.workers,
   deps,
 });
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => ccp.shutdown());
+// Agents this worker left running wait (their hooks) for the next worker; it is here now.
+rmSync(path.join(agentsDir, DETACHED_MARKER), { force: true });
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    shutdownMode = takeShutdownMode(config.paths.run);
+    console.log(`stopping (${shutdownMode})`);
+    if (shutdownMode === 'detach') writeFileSync(path.join(agentsDir, DETACHED_MARKER), `${new Date().toISOString()}\n`);
+    // drain: no abort — the agents worker's long grace time lets running sessions end; nothing new is polled.
+    if (shutdownMode !== 'drain') stopping.abort();
+    ccp.shutdown();
+  });
+}
 // What this worker serves: `ccp start` checks it before starting work this worker cannot do.
 const info: WorkerInfo = { pid: process.pid, repo: deps.repo, repoPath: config.repoPath, workers: config.workers };
 writeFileSync(readyFile, `${JSON.stringify(info)}\n`);

@@ -63,6 +63,8 @@ export async function createCcpWorkers(input: CcpWorkersInput): Promise<CcpWorke
       taskQueue: deps.queues.agentQueue,
       activities: createAgentSessionActivities(deps),
       maxConcurrentActivityTaskExecutions: input.agentSlots,
+      // `ccp down --drain` lets running sessions end; the other modes end them at once through the shutdown signal.
+      shutdownGraceTime: '24 hours',
     }),
   };
   const workers = await Promise.all(roles.map((role) => Worker.create({ connection, namespace, ...options[role]() })));

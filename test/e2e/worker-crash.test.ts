@@ -72,6 +72,6 @@ test('a worker killed mid-session comes back and re-attaches to the running agen
     const steps = offline.model.requests.filter((r) => `subissue-${r.subissue}` === victim!.label).map((r) => r.step);
     expect(steps).toEqual([0, 1, 2]);
   } finally {
-    await down(config);
+    await down(config, 'now');
   }
 }, 240_000);

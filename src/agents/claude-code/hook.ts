@@ -1,6 +1,8 @@
 // Claude Code's PreToolUse / PermissionRequest hook: asks the ccp worker over the session's approval channel and
 // prints Claude Code's answer. Run as `node hook.js <socket> [--retry-ms N]`; the secret is read from the 0600 file
 // beside the socket, never from the command line. Whatever goes wrong, the answer is deny with a reason, never allow.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { askChannel, readSecretFile, type ChannelAnswer, type ChannelRequest } from '../approval-channel.js';
 
@@ -29,6 +31,23 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Written by a worker that `ccp down` stopped while its agents run on: their hooks wait for the next `ccp up`. */
+export const DETACHED_MARKER = 'ccp-detached';
+// Inside the hook's own time limit (needs-you timeout + 2 min, at least 30 min): then it denies.
+const WAIT_WHILE_DETACHED_MS = 30 * 60_000;
+
+/** Asks the channel; while ccp is down on purpose (the marker beside the socket), keeps asking until it is back. */
+async function askUntilBack(socketPath: string, request: ChannelRequest, retryForMs: number): Promise<ChannelAnswer> {
+  const until = Date.now() + WAIT_WHILE_DETACHED_MS;
+  for (;;) {
+    try {
+      return await askChannel(socketPath, readSecretFile(secretFileFor(socketPath)), request, { retryForMs });
+    } catch (err) {
+      if (!existsSync(path.join(path.dirname(socketPath), DETACHED_MARKER)) || Date.now() > until) throw err;
+    }
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const socketPath = argv[0];
   const retryAt = argv.indexOf('--retry-ms');
@@ -46,8 +65,7 @@ async function main(argv: string[]): Promise<void> {
       cwd: typeof input.cwd === 'string' ? input.cwd : '',
       ...(typeof input.tool_use_id === 'string' ? { tool_use_id: input.tool_use_id } : {}),
     };
-    answer = await askChannel(socketPath, readSecretFile(secretFileFor(socketPath)), request,
-      { retryForMs: Number.isFinite(retryForMs) ? retryForMs : DEFAULT_RETRY_MS });
+    answer = await askUntilBack(socketPath, request, Number.isFinite(retryForMs) ? retryForMs : DEFAULT_RETRY_MS);
   } catch (err) {
     answer = { behavior: 'deny', message: `ccp is not reachable: ${err instanceof Error ? err.message : String(err)}` };
   }

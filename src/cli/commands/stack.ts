@@ -1,6 +1,7 @@
 // `ccp up`, `ccp down`: the embedded stack on this host.
 import type { Command } from 'commander';
 import { down, stackInfo, up } from '../../stack/stack.js';
+import { UsageError } from '../errors.js';
 import { checkBeforeStart, configWith, output, stackLines, stackProgress, workersOption } from '../context.js';
 
 export function registerStackCommands(program: Command): void {
@@ -19,11 +20,15 @@ export function registerStackCommands(program: Command): void {
 
   program
     .command('down')
-    .description('stop what `ccp up` started (state is kept in CCP_HOME)')
+    .description('stop what `ccp up` started (state is kept in CCP_HOME); running agents keep working in tmux and '
+      + 'the next `ccp up` re-attaches')
+    .option('--drain', 'start no new agent session, wait for the running ones to end, then stop')
+    .option('--now', 'stop the running agents too; their subissues go back to the queue and resume later')
     .option('--json', 'print what was stopped as JSON')
-    .action(async (flags: { json?: boolean }) => {
+    .action(async (flags: { json?: boolean; drain?: boolean; now?: boolean }) => {
+      if (flags.drain && flags.now) throw new UsageError('choose one of --drain and --now');
       const { config } = configWith({});
-      const stopped = await down(config);
+      const stopped = await down(config, flags.now ? 'now' : flags.drain ? 'drain' : 'detach', (line) => console.error(line));
       output(flags.json, { stopped }, () => (stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing was running'));
     });
 }
