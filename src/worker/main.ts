@@ -3,6 +3,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DETACHED_MARKER } from '../agents/claude-code/hook.js';
+import { stopLeftoverChildren } from '../agents/print-children.js';
 import { takeShutdownMode, type ShutdownMode } from '../stack/shutdown-mode.js';
 import { loadConfig } from '../config/config.js';
 import { workerReadyFile, type WorkerInfo } from '../stack/worker-info.js';
@@ -30,6 +31,8 @@ const ccp = await createCcpWorkers({
   agentSlots: config.workers,
   deps,
 });
+// A dead worker's planning processes would ask the model a second time beside the retried step: stop them.
+for (const pid of stopLeftoverChildren(agentsDir)) console.log(`stopped a print-mode agent (pid ${pid}) a dead worker left`);
 // Agents this worker left running wait (their hooks) for the next worker; it is here now.
 rmSync(path.join(agentsDir, DETACHED_MARKER), { force: true });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

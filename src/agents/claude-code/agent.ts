@@ -13,6 +13,7 @@ import { AGENT_BASE_ENV, readExitCode, readHookEventPositions, seedClaudeHome, s
   type SessionFiles } from './session-files.js';
 import { claimPane, forgetClaim, PaneClaimAborted, releasePane, type ClaimedPane } from '../pane-pool.js';
 import { watchSession } from './pane-watcher.js';
+import { trackChild } from '../print-children.js';
 import { checkLimitGate, limitGateFile } from './limits.js';
 import type { TmuxAdapter } from '../../adapters/tmux.js';
 import { claudeCodeBinary } from '../../config/tools.js';
@@ -100,11 +101,13 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
       const env: Record<string, string | undefined> = { ...process.env, ...agentEnv };
       delete env.CLAUDECODE;
       // The prompt goes by stdin: an issue body of any size would overflow a command-line argument.
-      const result = await execa(command, [...(options.extraArgs ?? []), '-p', '--output-format', 'json',
+      const child = execa(command, [...(options.extraArgs ?? []), '-p', '--output-format', 'json',
         '--permission-mode', permissionMode], {
         cwd: request.cwd, env, extendEnv: false, input: request.prompt, timeout: request.timeoutMs, reject: false,
         ...(request.signal ? { cancelSignal: request.signal } : {}),
       });
+      const untrack = trackChild(options.runDir, child.pid);
+      const result = await child.finally(untrack);
       if (request.signal?.aborted) throw new AgentError('agent print mode cancelled');
       if (result.timedOut) throw new AgentError(`agent print mode timed out after ${request.timeoutMs} ms`);
       let parsed: { is_error?: boolean; result?: string; subtype?: string; errors?: unknown } | undefined;
