@@ -4,10 +4,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { rateLimitWaitMs } from '../../src/adapters/github-errors.js';
-import { createGitHubAdapter, GitHubError, type GitHubAdapterOptions } from '../../src/adapters/github.js';
+import { createGitHubAdapter, type GitHubAdapterOptions } from '../../src/adapters/github.js';
 import { createGitHubActivities } from '../../src/activities/github.js';
 import { GITHUB_RATE_LIMITED, GITHUB_REFUSED, GITHUB_TOKEN_REJECTED, GITHUB_UNAVAILABLE } from '../../src/activities/github-failures.js';
 import { startGitHubStandIn, type FaultRule, type GitHubStandIn } from '../../src/standin/github/index.js';
+import { rejection } from '../helpers/github-errors.js';
 
 const TOKEN = 'ghp_limitsTestToken';
 const repo = { owner: 'acme', repo: 'limited' };
@@ -18,15 +19,6 @@ let standIn: GitHubStandIn;
 const adapter = (options: Partial<GitHubAdapterOptions> = {}) => createGitHubAdapter({ token: TOKEN, baseUrl: standIn.url, throttle: false, ...options });
 const repoRequests = () => standIn.requests().filter((r) => r.operationId === 'repos/get');
 
-async function rejection(promise: Promise<unknown>): Promise<GitHubError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GitHubError);
-    return error as GitHubError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Runs `fetchIssue` as an activity of the given attempt and returns the ApplicationFailure it throws. */
 async function activityFailure(attempt = 1): Promise<ApplicationFailure> {

@@ -1,7 +1,8 @@
 // The real GitHub adapter (Octokit) against the offline stand-in, which validates every request and response
 // against GitHub's OpenAPI description.
-import { createGitHubAdapter, GitHubError, type GitHubAdapter } from '../../src/adapters/github.js';
+import { createGitHubAdapter, type GitHubAdapter } from '../../src/adapters/github.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/standin/github/index.js';
+import { rejection } from '../helpers/github-errors.js';
 
 const TOKEN = 'ghp_standinTestToken0123456789';
 const repo = { owner: 'acme', repo: 'widgets' };
@@ -20,15 +21,6 @@ async function raw(method: string, path: string, body?: unknown, token = TOKEN) 
   return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<GitHubError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(GitHubError);
-    return error as GitHubError;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeAll(async () => {
   // (How fast it starts is the benchmark's business, not a test's: under load it varies.)
