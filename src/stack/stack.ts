@@ -5,8 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type CcpConfig } from '../config/config.js';
 import { probeSandbox } from '../agents/claude-code/sandbox.js';
-import { shellQuote } from '../core/shell.js';
-import { createPueueFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../worker/adapters.js';
+import { createPueueFromConfig, createTmuxFromConfig, ensureWorkerSession, PUEUE_GROUP } from '../worker/adapters.js';
 import { runningPid, startDetached, stopByPidFile, waitUntil } from './processes.js';
 import { ensureDevServer, stopDevServer } from './temporal-server.js';
 import { workerReadyFile } from './worker-info.js';
@@ -45,20 +44,6 @@ export function stackInfo(config: CcpConfig): StackInfo {
 
 
 /** The dashboard pane's command: `ccp status --watch` against this stack (no secrets needed, none passed). */
-function dashboardCommand(config: CcpConfig): string {
-  const env = {
-    CCP_HOME: config.home,
-    CCP_TEMPORAL_ADDRESS: config.temporal.address,
-    CCP_TEMPORAL_NAMESPACE: config.temporal.namespace,
-  };
-  const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-  return `env ${assignments.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(CCP_BIN)} status --watch`;
-}
-
-function idleCommand(worker: number): string {
-  return `printf '\\n  ccp worker ${worker}: idle, waiting for a subissue\\n'; exec tail -f /dev/null`;
-}
-
 /**
  * Brings the stack up (each part only if not running). `workerEnv` is what the worker process runs with: the
  * caller's environment, which may carry GITHUB_TOKEN / ANTHROPIC_* for the worker (never written to disk).
@@ -93,14 +78,7 @@ export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv, progre
   await pueue.ensureGroup(PUEUE_GROUP, 0);
 
   progress(`tmux session ${config.tmux.session} with ${config.workers} worker panes`);
-  const tmux = createTmuxFromConfig(config);
-  await tmux.ensureSession({
-    session: config.tmux.session,
-    workers: config.workers,
-    dashboardCommand: dashboardCommand(config),
-    idleCommand,
-    cwd: config.repoPath,
-  });
+  await ensureWorkerSession(config);
 
   if (runningPid(pids.worker) === undefined) {
     progress('the ccp worker');
