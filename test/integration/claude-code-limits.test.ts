@@ -1,7 +1,7 @@
 // Usage limits and the health check on the real Claude Code CLI: the stand-in model answers 429 with a subscriber's
 // rate-limit headers (the CLI then shows "You've hit your 5-hour limit · resets …" and fires StopFailure), or holds
 // a request open without an answer (a silent session).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { UsageLimited, type AgentProgress } from '../../src/agents/types.js';
 import { limitGateFile } from '../../src/agents/claude-code/limits.js';
@@ -18,6 +18,7 @@ afterAll(async () => {
   await bed?.close();
 });
 
+const gate = (): string => limitGateFile(path.join(bed.dir, 'run'));
 // Signed in like a subscriber (an OAuth token): the CLI reads the limit headers and shows its limit screen.
 const subscriber = () => ({ env: { ANTHROPIC_BASE_URL: bed.model.url, CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat01-ccp-test-token' } });
 
@@ -40,7 +41,7 @@ test('a usage limit is a pause: usage-limit with its reset, new sessions held ba
   expect(bed.model.requests.some((r) => r.kind === 'work-limited' && r.subissue === 71)).toBe(true);
 
   // The host's gate holds a new session back until the end of the shown minute.
-  expect(existsSync(limitGateFile(path.join(bed.dir, 'run')))).toBe(true);
+  expect(existsSync(gate())).toBe(true);
   const held = await agent.runSession(sessionRequest('subissue-72', otherRepo, subissue(72, 'Other work')))
     .then(() => undefined, (err: unknown) => err);
   expect(held).toBeInstanceOf(UsageLimited);
@@ -60,7 +61,29 @@ test('a usage limit is a pause: usage-limit with its reset, new sessions held ba
   expect(await commits(otherRepo)).toEqual(['Implement #72: Other work', 'initial']);
 }, 300_000);
 
+test("with Claude Code's own auto-continue off, its limit menu is a known dialog: ccp picks waiting in the pane", async () => {
+  // User settings of the agent's HOME: the CLI then asks what to do at a limit instead of waiting by itself.
+  const settings = path.join(bed.dir, 'home', '.claude', 'settings.json');
+  rmSync(gate(), { force: true });
+  mkdirSync(path.dirname(settings), { recursive: true });
+  writeFileSync(settings, JSON.stringify({ autoContinueAtUsageLimit: false }));
+  try {
+    const repo = await bed.makeRepo('menu');
+    const progress: AgentProgress[] = [];
+    const result = await bed.agent(subscriber()).runSession({ ...sessionRequest('subissue-74', repo,
+      subissue(74, 'Menu work', `Implement it.\n${LIMIT_MARKER} 15`)), onProgress: (p) => progress.push(p) });
+    expect(result).toMatchObject({ exitCode: 0, endedBy: 'stop-hook' });
+    expect(result.approvals.filter((a) => a.via === 'pane').map((a) => `${a.dialog}:${a.decision}`)).toEqual(['usage-limit:allow']);
+    expect(progress.some((p) => p.phase === 'needs-you')).toBe(false);
+    expect(progress.some((p) => p.phase === 'usage-limit')).toBe(true);
+    expect(await commits(repo)).toEqual(['Implement #74: Menu work', 'initial']);
+  } finally {
+    rmSync(settings, { force: true });
+  }
+}, 300_000);
+
 test('a silent session is nudged once, then ended as stalled with the reason', async () => {
+  rmSync(gate(), { force: true });
   const repo = await bed.makeRepo('silent');
   const progress: AgentProgress[] = [];
   const agent = bed.agent({ stallMs: 6_000 });
