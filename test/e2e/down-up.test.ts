@@ -36,10 +36,10 @@ const statuses = async (): Promise<ParentStatus[]> => JSON.parse((await ccp('sta
 const busyPanes = async (): Promise<string[]> =>
   (await tmux('list-panes', '-s', '-t', 'claude-workers', '-F', '#{@ccp_task}')).stdout.split('\n').filter(Boolean);
 
-async function startIssue(title: string): Promise<number> {
+async function startIssue(title: string, command: 'start' | 'add' = 'start'): Promise<number> {
   const [owner, repo] = (env.CCP_REPO as string).split('/');
   const issue = offline.github.seedIssue(owner, repo, { title, body: `Two parts.\n\n- [ ] First part of ${title}\n- [ ] Second part of ${title}\n` });
-  const started = await ccp('start', String(issue.number));
+  const started = await ccp(command, String(issue.number));
   expect(started.exitCode).toBe(0);
   return issue.number;
 }
@@ -87,7 +87,8 @@ test('ccp down leaves running agents working in tmux; ccp up re-attaches; the ru
 });
 
 test('ccp down --now stops the agents; their subissues go back to the queue and finish after ccp up', async () => {
-  const number = await startIssue('Survive a hard down');
+  // Added to the running system (no stack start).
+  const number = await startIssue('Survive a hard down', 'add');
   await untilAgentsWork();
   const down = await ccp('down', '--now');
   expect(down.exitCode).toBe(0);

@@ -69,6 +69,15 @@ test.each([
   expect(existsSync(path.join(dir, 'ccp-home', 'temporal.db'))).toBe(false);
 });
 
+test('ccp add checks the same way, and says so when nothing runs to add to', async () => {
+  const idle = await ccp(['add', String(open)]);
+  expect(idle.exitCode).toBe(2);
+  expect(idle.stderr).toContain('ccp is not running here: `ccp start` brings it up and starts the issues');
+  const missing = await ccp(['add', '9999'], { CCP_TEMPORAL_ADDRESS: '127.0.0.1:9' });
+  expect(missing.exitCode).toBe(2);
+  expect(missing.stderr).toMatch(/not started: #9999 does not exist/);
+});
+
 test('--json turns a failure into one JSON object on stderr with the exit code', async () => {
   const run = await ccp(['status', '--json'], { CCP_TEMPORAL_ADDRESS: '127.0.0.1:9' });
   expect(run.exitCode).toBe(1);

@@ -11,6 +11,40 @@ import { EXIT, UsageError } from '../errors.js';
 import { preflightIssues } from '../preflight.js';
 import { startParents } from '../start.js';
 
+interface StartFlags {
+  repo?: string;
+  workers?: number;
+  json?: boolean;
+}
+
+/** Preflight, then one parent workflow per issue that passed; `bringUp` starts the stack first (`ccp start`). */
+async function startIssues(issues: string, flags: StartFlags, bringUp: boolean): Promise<void> {
+  const numbers = parseIssueNumbers(issues);
+  const { config, env } = configWith(flags);
+  const repo = await resolveRepo(config);
+  await checkBeforeStart(config, env);
+  const running = runningWorkerInfo(config);
+  const mismatch = running && workerMismatch(running, repo);
+  if (mismatch) throw new ConfigError(mismatch);
+  if (running && flags.workers !== undefined && running.workers !== flags.workers) {
+    console.error(`note: the running worker keeps its ${running.workers} workers; \`ccp down\` then start again to change it`);
+  }
+  if (!bringUp && !running && !config.temporal.external) {
+    throw new UsageError('ccp is not running here: `ccp start` brings it up and starts the issues');
+  }
+  const checked = await preflightIssues(await githubFor(config, env), repo, numbers);
+  for (const { reason } of checked.refused) console.error(`ccp: not started: ${reason}`);
+  if (checked.ok.length === 0) throw new UsageError('nothing started: fix the issue numbers above and try again');
+  if (bringUp) await up(config, env, stackProgress);
+  const client = await connectClient(config);
+  const results = await startParents(client, config.taskQueue, repo, checked.ok.map((i) => i.number), config.run);
+  output(flags.json, { started: results, refused: checked.refused }, () => [
+    ...results.map((r) => (r.started ? `started #${r.issueNumber} as workflow ${r.workflowId}` : r.note ?? '')),
+    ...(bringUp ? stackLines(config) : []),
+  ]);
+  if (checked.refused.length > 0) process.exitCode = EXIT.usage;
+}
+
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
@@ -19,27 +53,13 @@ export function registerStartCommand(program: Command): void {
     .option('-r, --repo <owner/name>', 'GitHub repository (default: CCP_REPO, else the origin remote)')
     .option('-w, --workers <n>', 'worker panes (agents at once)', workersOption)
     .option('--json', 'print what was started (and refused) as JSON')
-    .action(async (issues: string, flags: { repo?: string; workers?: number; json?: boolean }) => {
-      const numbers = parseIssueNumbers(issues);
-      const { config, env } = configWith(flags);
-      const repo = await resolveRepo(config);
-      await checkBeforeStart(config, env);
-      const running = runningWorkerInfo(config);
-      const mismatch = running && workerMismatch(running, repo);
-      if (mismatch) throw new ConfigError(mismatch);
-      if (running && flags.workers !== undefined && running.workers !== flags.workers) {
-        console.error(`note: the running worker keeps its ${running.workers} workers; \`ccp down\` then start again to change it`);
-      }
-      const checked = await preflightIssues(await githubFor(config, env), repo, numbers);
-      for (const { reason } of checked.refused) console.error(`ccp: not started: ${reason}`);
-      if (checked.ok.length === 0) throw new UsageError('nothing started: fix the issue numbers above and run `ccp start` again');
-      await up(config, env, stackProgress);
-      const client = await connectClient(config);
-      const results = await startParents(client, config.taskQueue, repo, checked.ok.map((i) => i.number), config.run);
-      output(flags.json, { started: results, refused: checked.refused }, () => [
-        ...results.map((r) => (r.started ? `started #${r.issueNumber} as workflow ${r.workflowId}` : r.note ?? '')),
-        ...stackLines(config),
-      ]);
-      if (checked.refused.length > 0) process.exitCode = EXIT.usage;
-    });
+    .action((issues: string, flags: StartFlags) => startIssues(issues, flags, true));
+
+  program
+    .command('add')
+    .description('add parent issues to the running system (checked like `ccp start`; brings nothing up)')
+    .argument('<issues>', 'issue numbers, e.g. 126,127')
+    .option('-r, --repo <owner/name>', 'GitHub repository (default: CCP_REPO, else the origin remote)')
+    .option('--json', 'print what was started (and refused) as JSON')
+    .action((issues: string, flags: StartFlags) => startIssues(issues, flags, false));
 }
