@@ -126,6 +126,13 @@ describe('the usage-limit menu and the watcher side', () => {
     const after = tracker.observe(at('2026-12-01T20:59:02Z'), [], 'working');
     expect(after.limit).toBeUndefined();
     expect(after.continueNow).toBe(false);
+    // The notice still on screen is the limit already handled: no second "continue".
+    expect(tracker.observe(at('2026-12-01T20:59:03Z'), [], limited)).toMatchObject({ started: false, continueNow: false });
+    // Refused again (a new StopFailure): typed at again, but not before two minutes passed.
+    const again = [{ hook_event_name: 'StopFailure', error: 'rate_limit',
+      last_assistant_message: "You've hit your 5-hour limit · resets 8:58pm (UTC)" }];
+    expect(tracker.observe(at('2026-12-01T20:59:30Z'), again, limited)).toMatchObject({ started: true, continueNow: false });
+    expect(tracker.observe(at('2026-12-01T21:01:02Z'), [], limited)).toMatchObject({ continueNow: true });
   });
 
   test('the limit ends when the agent works again after the reset', () => {

@@ -48,6 +48,8 @@ const AUTO_CONTINUE_GRACE_MS = 3 * 60_000;
 export const SHOWN_MINUTE_MS = 60_000;
 /** Without auto-continue on screen: a moment after that. */
 const CONTINUE_AFTER_MS = SHOWN_MINUTE_MS + 5_000;
+/** A limit hit again right after "continue" (still refused) is typed at again only after this long. */
+const CONTINUE_REPEAT_MS = 2 * 60_000;
 /** Hook events that mean the agent works again. */
 const WORKING_EVENTS = new Set(['PreToolUse', 'PermissionRequest', 'Stop', 'SessionEnd']);
 
@@ -68,6 +70,13 @@ export interface LimitTracker {
 
 export function createLimitTracker(options: { zone?: string; graceMs?: number } = {}): LimitTracker {
   let limit: UsageLimit | undefined;
+  // The notice may stay on screen after its limit ended: the newest reset handled, and when ccp last typed.
+  let handled = -Infinity;
+  let typedAt = -Infinity;
+  const end = (): void => {
+    if (limit) handled = Math.max(handled, limit.resetsAt.getTime());
+    limit = undefined;
+  };
   return {
     observe(now, events, screen) {
       const notices = belowInputBox(screen);
@@ -80,22 +89,29 @@ export function createLimitTracker(options: { zone?: string; graceMs?: number } 
           limit = hit.guessed && shown ? shown : hit;
           started = true;
         } else if (limit && WORKING_EVENTS.has(event.hook_event_name) && now >= limit.resetsAt) {
-          limit = undefined;
+          end();
         }
       }
       if (!limit && LIMIT_NOTICE.test(notices)) {
         // Seen on screen only (re-attached, or the event not written yet).
-        limit = parseUsageLimit(notices, now, options.zone);
-        started = limit !== undefined;
+        const shown = parseUsageLimit(notices, now, options.zone);
+        if (shown && shown.resetsAt.getTime() > handled) {
+          limit = shown;
+          started = true;
+        }
       }
       const retrying = RETRYING.test(notices) || RETRYING.test(lastLines(screen, 12));
       if (!limit) return { started, continueNow: false, retrying };
       const grace = AUTO_CONTINUE.test(notices) ? options.graceMs ?? AUTO_CONTINUE_GRACE_MS
         : limit.guessed ? 0 : CONTINUE_AFTER_MS;
-      const continueNow = now.getTime() >= limit.resetsAt.getTime() + grace;
+      const continueNow = now.getTime() >= limit.resetsAt.getTime() + grace
+        && now.getTime() - typedAt >= CONTINUE_REPEAT_MS;
       const current = limit;
       // Typed once: from then on the session is watched as any other (a new limit starts over).
-      if (continueNow) limit = undefined;
+      if (continueNow) {
+        typedAt = now.getTime();
+        end();
+      }
       return { limit: current, started, continueNow, retrying };
     },
   };
