@@ -32,7 +32,8 @@ export function readApprovals(file: string, filter: { label?: string } = {}): Ap
 const SUBJECT_WIDTH = 60;
 const REASON_WIDTH = 60;
 
-const oneLine = (text: string, width: number): string => {
+/** Text on one line (line breaks shown as ⏎), at most `width` characters. Pure. */
+export const oneLine = (text: string, width: number): string => {
   const flat = text.replace(/\s*\n\s*/g, ' ⏎ ').trim();
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 };

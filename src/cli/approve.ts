@@ -12,6 +12,7 @@ import {
   type SubissueStatus,
 } from '../shared/messages.js';
 import { fetchParentStatuses } from '../client/statuses.js';
+import { oneLine } from './approvals.js';
 
 export class ApprovalCommandError extends Error {
   constructor(message: string) {
@@ -68,11 +69,6 @@ export async function waitingRequests(client: Client): Promise<WaitingRequest[]>
   }
   return out.sort((a, b) => a.pending.askedAt.localeCompare(b.pending.askedAt));
 }
-
-const oneLine = (text: string, width: number): string => {
-  const flat = text.replace(/\s*\n\s*/g, ' ⏎ ').trim();
-  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
-};
 
 /** Plain text: one block per waiting request with the commands that answer it. Pure. */
 export function renderWaiting(requests: readonly WaitingRequest[], now: Date = new Date()): string {
