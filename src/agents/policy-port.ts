@@ -1,7 +1,6 @@
 // What an agent session needs from the policy: `evaluate(request, context)` → allow | deny | ask, and the web
 // allowlist the sandbox's network rules start from. The scope policy engine (src/policy/engine.ts) provides both.
 import { loadPolicyFile } from '../policy/policy-file.js';
-import { physicalRealpath } from '../policy/realpath.js';
 import { loadShellParser } from '../policy/shell-parse.js';
 import type { PolicyContext, PolicyVerdict, ToolRequest } from '../policy/types.js';
 
@@ -24,5 +23,3 @@ export function loadSessionPolicy(policyFile?: string): SessionPolicy {
 /** Loads what the policy needs before it judges Bash (the shell parser); once per process. */
 export const policyReady = (): Promise<void> => loadShellParser();
 
-/** Where a path really leads (symlinks and `..` as the kernel resolves them). */
-export const realpathOfPrefix = physicalRealpath;

@@ -19,9 +19,6 @@ export interface CheckOptions {
   worktrees?: string;
 }
 
-/** Kept for callers of the earlier name. */
-export const fsRealpath = physicalRealpath;
-
 /** subissue-<n> worktrees are on subissue/<n>; otherwise the worktree's HEAD, read from its .git. */
 export function deriveBranch(worktree: string): string | undefined {
   const named = /^subissue-(\d+)$/.exec(path.basename(worktree));
@@ -86,7 +83,7 @@ function checkLine(line: string, n: number, policy: Policy, where: { home: strin
   const worktreesDir = where.options.worktrees ? path.resolve(where.options.worktrees)
     : path.dirname(worktree) === worktreesRoot || worktree.startsWith(`${worktreesRoot}/`) ? path.dirname(worktree) : undefined;
   const branch = where.options.branch ?? deriveBranch(worktree);
-  const context: PolicyContext = { worktree, home: where.home, stateDir: where.ccpHome, realpath: fsRealpath,
+  const context: PolicyContext = { worktree, home: where.home, stateDir: where.ccpHome, realpath: physicalRealpath,
     ...(branch ? { branch } : {}), ...(worktreesDir ? { worktreesDir } : {}) };
   const verdict = policy.evaluate({ tool, input: (toolInput ?? {}) as Record<string, unknown> }, context);
   return { decision: verdict.decision, reason: verdict.reason, ...(verdict.rule ? { rule: verdict.rule } : {}),

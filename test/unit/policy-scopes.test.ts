@@ -3,7 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fsRealpath } from '../../src/cli/policy.js';
+import { physicalRealpath } from '../../src/policy/realpath.js';
 import { loadShellParser } from '../../src/policy/shell-parse.js';
 import type { PolicyContext } from '../../src/policy/types.js';
 import { bash, builtIn, session, tool, W } from './policy-helpers.js';
@@ -25,7 +25,7 @@ beforeAll(async () => {
   symlinkSync(path.join(home, '.ssh'), path.join(wt, 'keys'));
   symlinkSync('/etc', path.join(wt, 'etc-link'));
   symlinkSync(path.join(state, 'worktrees', 'subissue-13'), path.join(wt, 'neighbour'));
-  ctx = { worktree: wt, home, branch: 'subissue/12', stateDir: state, worktreesDir: path.join(state, 'worktrees'), realpath: fsRealpath };
+  ctx = { worktree: wt, home, branch: 'subissue/12', stateDir: state, worktreesDir: path.join(state, 'worktrees'), realpath: physicalRealpath };
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -47,7 +47,7 @@ describe('file tools by real path', () => {
   test('`..` after a symlink resolves from the link target, like the kernel', () => {
     // etc-link/../ is / , not the worktree.
     expect(tool('Write', { file_path: `${wt}/etc-link/../root-file` }, builtIn, ctx).decision).toBe('deny');
-    expect(fsRealpath(`${wt}/etc-link/../tmp`)).toBe('/tmp');
+    expect(physicalRealpath(`${wt}/etc-link/../tmp`)).toBe('/tmp');
   });
 
   test("git's internals, Claude settings and MCP config are never written, even inside the worktree", () => {

@@ -4,7 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shellQuote } from '../../core/shell.js';
-import { realpathOfPrefix, type PolicyContext } from '../policy-port.js';
+import type { PolicyContext } from '../policy-port.js';
+import { physicalRealpath } from '../../policy/realpath.js';
 import { gitExcludeEnv, gitPaths, prepareSandboxDirs, sandboxSettings, type SandboxInput } from './sandbox.js';
 import type { SessionFiles } from './session-files.js';
 
@@ -17,7 +18,7 @@ const HOOK_SCRIPT = fileURLToPath(new URL('./hook.js', import.meta.url));
 export function policyContext(input: { label: string; worktree: string; home: string; stateDir?: string;
   worktreesDir?: string }): PolicyContext {
   const sub = /^subissue-(\d+)$/.exec(input.label);
-  return { worktree: input.worktree, home: input.home, realpath: realpathOfPrefix,
+  return { worktree: input.worktree, home: input.home, realpath: physicalRealpath,
     ...(sub ? { branch: `subissue/${sub[1]}` } : {}),
     ...(input.stateDir ? { stateDir: input.stateDir } : {}),
     ...(input.worktreesDir ? { worktreesDir: input.worktreesDir } : {}) };
@@ -34,7 +35,7 @@ export function decisionHook(files: SessionFiles, options: { hookScript?: string
 /** Sandbox settings and the env they need (git told to ignore the sandbox's mount points). */
 export async function sandboxFor(input: Omit<SandboxInput, 'worktree'> & { worktree: string;
   env: Record<string, string | undefined> }): Promise<{ settings: Record<string, unknown>; env: Record<string, string> }> {
-  const worktree = realpathOfPrefix(input.worktree);
+  const worktree = physicalRealpath(input.worktree);
   const git = await gitPaths(worktree);
   await prepareSandboxDirs(input.home, git);
   const env = git ? await gitExcludeEnv(git, input.home, input.env) : {};
