@@ -107,7 +107,9 @@ test('a dangerous command is denied by the hook with a reason the model receives
 
 test('(d) concurrent sessions take different panes; a third waits for a free one', async () => {
   const repos = await Promise.all(['repo-d1', 'repo-d2', 'repo-d3'].map(makeRepo));
-  const agent = agentWith();
+  // The third waits until a pane is free, however long the first two take on a loaded machine (by default a
+  // session gives its slot back after 10 s and the activity retries: that path is tested elsewhere).
+  const agent = agentWith({ paneWaitMs: 10 * 60_000 });
   // When each session held which pane: from its 'starting' phase until it resolved.
   const holds = await Promise.all(repos.map(async (repo, i) => {
     let from = 0;
@@ -131,7 +133,8 @@ test('(e) the API key never shows in panes, wrapper scripts, pane logs or tmux c
   const captures = await Promise.all((await tmux.listPanes(SESSION)).map((p) => tmux.capturePane(p.id, 10_000)));
   const startCommands = (await execa('tmux', [...tmuxArgs(), 'list-panes', '-a', '-F', '#{pane_start_command}'])).stdout;
   const runDir = path.join(dir, 'run');
-  const runFiles = readdirSync(runDir).filter((f) => !f.endsWith('.env'));
+  // Every file, that is: sockets of sessions still winding down are not files to read.
+  const runFiles = readdirSync(runDir).filter((f) => !f.endsWith('.env') && statSync(path.join(runDir, f)).isFile());
   expect(runFiles.filter((f) => f.endsWith('.sh')).length).toBeGreaterThanOrEqual(5);
   expect(startCommands).toContain('.sh');
   for (const text of [...captures, startCommands, ...runFiles.map((f) => readFileSync(path.join(runDir, f), 'utf8'))]) {
