@@ -4,6 +4,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { withClaudeConfigLock } from './config-lock.js';
 import type { EventPosition } from './session-events.js';
 import { shellQuote } from '../../core/shell.js';
 
@@ -179,7 +180,7 @@ export interface SeedHomeInput {
 export async function seedClaudeHome(input: SeedHomeInput): Promise<void> {
   const file = path.join(input.home, '.claude.json');
   const previous = homeLocks.get(file) ?? Promise.resolve();
-  const next = previous.then(() => updateClaudeJson(file, input));
+  const next = previous.then(() => withClaudeConfigLock(file, () => updateClaudeJson(file, input)));
   homeLocks.set(file, next.catch(() => undefined));
   await next;
 }
