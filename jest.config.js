@@ -3,6 +3,8 @@
 export default {
   rootDir: 'dist',
   testMatch: ['<rootDir>/test/**/*.test.js'],
+  // test/faults is the slow fault and stress suite: `npm run test:faults`, not part of `npm test`.
+  testPathIgnorePatterns: ['/node_modules/', '/test/faults/'],
   transform: {},
   testEnvironment: 'node',
   testTimeout: 240_000,
