@@ -8,11 +8,16 @@ import type { IssueSummary, Plan, RepoRef } from '../shared/types.js';
 export function createAnalyzerActivities({ agent, repoPath }: { agent: AgentAdapter; repoPath: string }) {
   return {
     async planSubissues(input: { repo: RepoRef; issue: IssueSummary; timeoutMs: number }): Promise<Plan> {
+      const { info, cancellationSignal } = Context.current();
+      const run = info.workflowExecution; // none for an activity outside a workflow: a one-off call then
       const text = await agent.ask({
         prompt: buildAnalyzerPrompt(input.repo, input.issue),
         cwd: repoPath,
         timeoutMs: input.timeoutMs,
-        signal: Context.current().cancellationSignal,
+        signal: cancellationSignal,
+        // Every attempt of this step, and only of this run of the workflow: a retry after a dead worker takes
+        // over the planning run it left instead of asking the model again.
+        key: run && `${run.workflowId}/${run.runId}/${info.activityId}`,
       });
       try {
         return parsePlan(text);

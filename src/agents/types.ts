@@ -97,6 +97,9 @@ export interface AskRequest {
   timeoutMs: number;
   /** Aborted when the activity is cancelled (or its worker is going away): the print-mode process is stopped. */
   signal?: AbortSignal;
+  /** The same for every attempt of one step: an attempt after a dead worker's takes over its still running (or
+   * finished) print-mode process instead of asking the model again. None: a one-off call. */
+  key?: string;
 }
 
 export interface AgentAdapter {

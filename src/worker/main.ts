@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DETACHED_MARKER } from '../agents/claude-code/hook.js';
 import { stopLeftoverChildren } from '../agents/print-children.js';
+import { sweepPrintRuns } from '../agents/print-runs.js';
 import { takeShutdownMode, type ShutdownMode } from '../stack/shutdown-mode.js';
 import { loadConfig } from '../config/config.js';
 import { workerReadyFile, type WorkerInfo } from '../stack/worker-info.js';
@@ -31,8 +32,11 @@ const ccp = await createCcpWorkers({
   agentSlots: config.workers,
   deps,
 });
-// A dead worker's planning processes would ask the model a second time beside the retried step: stop them.
-for (const pid of stopLeftoverChildren(agentsDir)) console.log(`stopped a print-mode agent (pid ${pid}) a dead worker left`);
+// A dead worker's planning runs stay for the retried step to take over, unless nobody can: stop those (and any an
+// older ccp left untracked, which would ask the model a second time beside the retry).
+for (const pid of [...stopLeftoverChildren(agentsDir), ...await sweepPrintRuns(agentsDir)]) {
+  console.log(`stopped a print-mode agent (pid ${pid}) a dead worker left`);
+}
 // Agents this worker left running wait (their hooks) for the next worker; it is here now.
 rmSync(path.join(agentsDir, DETACHED_MARKER), { force: true });
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

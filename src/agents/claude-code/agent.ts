@@ -4,7 +4,6 @@
 // session-files.ts and session-setup.ts make what the pane runs.
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { execa } from 'execa';
 import { statSync } from 'node:fs';
 import { SessionLost, type AgentAdapter, type AgentProgress, type AgentSessionRequest, type AgentSessionResult,
   type ApprovalRecord, type AskRequest, type ClaudeCodeOptions } from '../types.js';
@@ -13,7 +12,7 @@ import { AGENT_BASE_ENV, readExitCode, readHookEventPositions, seedClaudeHome, s
   type SessionFiles } from './session-files.js';
 import { claimPane, forgetClaim, PaneClaimAborted, releasePane, type ClaimedPane } from '../pane-pool.js';
 import { watchSession } from './pane-watcher.js';
-import { trackChild } from '../print-children.js';
+import { runPrint } from '../print-runs.js';
 import { checkLimitGate, limitGateFile } from './limits.js';
 import type { TmuxAdapter } from '../../adapters/tmux.js';
 import { claudeCodeBinary } from '../../config/tools.js';
@@ -100,16 +99,15 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
       await seed(request.cwd);
       const env: Record<string, string | undefined> = { ...process.env, ...agentEnv };
       delete env.CLAUDECODE;
-      // The prompt goes by stdin: an issue body of any size would overflow a command-line argument.
-      const child = execa(command, [...(options.extraArgs ?? []), '-p', '--output-format', 'json',
-        '--permission-mode', permissionMode], {
-        cwd: request.cwd, env, extendEnv: false, input: request.prompt, timeout: request.timeoutMs, reject: false,
-        ...(request.signal ? { cancelSignal: request.signal } : {}),
+      // The prompt goes by stdin (a file): an issue body of any size would overflow a command-line argument. The
+      // run outlives this worker; a retry with the same key takes it over instead of asking the model again.
+      const result = await runPrint({
+        dir: options.runDir, key: request.key, command, cwd: request.cwd, env, input: request.prompt,
+        args: [...(options.extraArgs ?? []), '-p', '--output-format', 'json', '--permission-mode', permissionMode],
+        timeoutMs: request.timeoutMs, signal: request.signal,
       });
-      const untrack = trackChild(options.runDir, child.pid);
-      const result = await child.finally(untrack);
-      if (request.signal?.aborted) throw new AgentError('agent print mode cancelled');
-      if (result.timedOut) throw new AgentError(`agent print mode timed out after ${request.timeoutMs} ms`);
+      if (result.endedBy === 'cancelled') throw new AgentError('agent print mode cancelled');
+      if (result.endedBy === 'timeout') throw new AgentError(`agent print mode timed out after ${request.timeoutMs} ms`);
       let parsed: { is_error?: boolean; result?: string; subtype?: string; errors?: unknown } | undefined;
       try {
         parsed = JSON.parse(String(result.stdout)) as typeof parsed;
