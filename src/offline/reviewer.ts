@@ -1,5 +1,6 @@
 // The offline reviewer: merges every open subissue PR through the GitHub API, as a person approving it would.
 import type { GitHubAdapter } from '../adapters/github.js';
+import { GitHubError } from '../adapters/github-errors.js';
 import type { ParentStatus } from '../shared/messages.js';
 import type { RepoRef } from '../shared/types.js';
 
@@ -10,7 +11,13 @@ export async function mergeOpenPullRequests(github: GitHubAdapter, repo: RepoRef
     if (sub.phase !== 'pr-open' || !sub.pr || sub.pr.merged) continue;
     const pr = await github.getPullRequest(repo, sub.pr.number);
     if (pr.state !== 'open') continue;
-    await github.mergePullRequest(repo, pr.number);
+    try {
+      await github.mergePullRequest(repo, pr.number);
+    } catch (err) {
+      // Two merges at once: GitHub says the base moved (409); a person clicks merge again, so does the next call.
+      if (err instanceof GitHubError && err.status === 409) continue;
+      throw err;
+    }
     merged.push(pr.number);
   }
   return merged;

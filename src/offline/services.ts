@@ -23,7 +23,8 @@ export interface OfflineServices {
   close(): Promise<void>;
 }
 
-export async function startOfflineServices(dir: string, options: { paceMs?: number } = {}): Promise<OfflineServices> {
+export async function startOfflineServices(dir: string, options: { paceMs?: number; analyzePaceMs?: number } = {})
+  : Promise<OfflineServices> {
   const repo = await createScratchRepo(path.join(dir, 'git'));
   // Fresh fake secrets per run: tests assert these values never reach logs, panes, history or pueue's state.
   const githubToken = `ghp_offline${randomBytes(12).toString('hex')}`;
@@ -32,7 +33,7 @@ export async function startOfflineServices(dir: string, options: { paceMs?: numb
     token: githubToken,
     repos: [{ owner: OFFLINE_OWNER, repo: OFFLINE_REPO, defaultBranch: repo.defaultBranch, bareRepoPath: repo.originPath }],
   });
-  const model = await startModelServer({ paceMs: options.paceMs });
+  const model = await startModelServer({ paceMs: options.paceMs, analyzePaceMs: options.analyzePaceMs });
   const agentHome = path.join(dir, 'agent-home');
   mkdirSync(agentHome, { recursive: true });
   return {

@@ -12,6 +12,7 @@ import { Client } from '@temporalio/client';
 import { syncMirror } from '../client/mirror-sync.js';
 import { createAdaptersFromConfig, PUEUE_GROUP } from './adapters.js';
 import { createCcpWorkers } from './workers.js';
+import { releaseLostActivities } from './inflight.js';
 
 const config = loadConfig();
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
@@ -31,6 +32,7 @@ const ccp = await createCcpWorkers({
   sharedQueue: config.taskQueue,
   agentSlots: config.workers,
   deps,
+  inflightDir: path.join(config.paths.run, 'inflight'),
 });
 // A dead worker's planning runs stay for the retried step to take over, unless nobody can: stop those (and any an
 // older ccp left untracked, which would ask the model a second time beside the retry).
@@ -49,11 +51,18 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     ccp.shutdown();
   });
 }
+const client = new Client({ connection, namespace: config.temporal.namespace });
+// What a worker killed with -9 was running is retried now, not after its heartbeat timeout.
+releaseLostActivities(path.join(config.paths.run, 'inflight'), client)
+  .then((released) => {
+    for (const a of released) console.log(`retrying ${a.activityType} of ${a.workflowId} (its worker pid ${a.pid} died)`);
+  })
+  .catch((err: unknown) => console.error(`could not release a dead worker's activities (they retry on timeout): ${String(err)}`));
 // What this worker serves: `ccp start` checks it before starting work this worker cannot do.
 const info: WorkerInfo = { pid: process.pid, repo: deps.repo, repoPath: config.repoPath, workers: config.workers };
 writeFileSync(readyFile, `${JSON.stringify(info)}\n`);
 // pueue is a projection of Temporal: bring it in line once at start (pueued may have lost its state meanwhile).
-syncMirror(new Client({ connection, namespace: config.temporal.namespace }), deps.pueue, { group: PUEUE_GROUP, cwd: config.repoPath })
+syncMirror(client, deps.pueue, { group: PUEUE_GROUP, cwd: config.repoPath })
   .then((result) => {
     if (result.synced.length > 0) console.log(`pueue mirror rebuilt for ${result.synced.join(', ')}`);
   })

@@ -12,6 +12,7 @@ import {
   createSharedActivities,
   type ActivityDeps,
 } from '../activities/index.js';
+import { inflightLedger } from './inflight.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Prebuilt by `npm run build` (src/worker/bundle.ts): workers start without webpack. */
@@ -29,6 +30,8 @@ export interface CcpWorkersInput {
   /** Agent sessions run at most this many at once: one per worker pane. */
   agentSlots: number;
   deps: ActivityDeps;
+  /** Where running activities are written down (src/worker/inflight.ts); the ccp worker process sets it. */
+  inflightDir?: string;
 }
 
 export interface CcpWorkers {
@@ -67,7 +70,9 @@ export async function createCcpWorkers(input: CcpWorkersInput): Promise<CcpWorke
       shutdownGraceTime: '24 hours',
     }),
   };
-  const workers = await Promise.all(roles.map((role) => Worker.create({ connection, namespace, ...options[role]() })));
+  const interceptors = input.inflightDir ? { activity: [inflightLedger(input.inflightDir)] } : undefined;
+  const workers = await Promise.all(roles.map((role) =>
+    Worker.create({ connection, namespace, ...options[role](), ...(interceptors ? { interceptors } : {}) })));
   return {
     workers,
     run: async () => {

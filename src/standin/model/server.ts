@@ -29,6 +29,8 @@ export interface ModelServerOptions {
   port?: number;
   /** "Thinking time" before each work-session answer, so a person watching the panes can follow (demo). */
   paceMs?: number;
+  /** The same for the planning answer: a fault test kills the worker while planning is under way. */
+  analyzePaceMs?: number;
 }
 
 export async function startModelServer(options: ModelServerOptions = {}): Promise<ModelServer> {
@@ -108,7 +110,8 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
         for (const [event, data] of sseEvents(message)) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
         res.end();
       };
-      const pace = reply.kind.startsWith('work') ? options.paceMs ?? 0 : 0;
+      const pace = reply.kind.startsWith('work') ? options.paceMs ?? 0
+        : reply.kind === 'analyze' ? options.analyzePaceMs ?? 0 : 0;
       if (pace > 0) setTimeout(send, pace);
       else send();
     });
