@@ -134,7 +134,7 @@ export interface CleanRunReport {
 }
 
 /** What a fault must leave behind: parents closed, every PR merged, nothing on GitHub twice, no conversation
- * started over (the model saw step 0 of each subissue once, and no step after a later one) and one plan each. */
+ * started over (the model never saw a subissue's step after a later one) and one plan per parent. */
 export function cleanRunReport(bed: FaultBed, parents: ParentStatus[]): CleanRunReport {
   const problems: string[] = [];
   const { owner, repo, offline } = bed;
@@ -167,9 +167,11 @@ export function cleanRunReport(bed: FaultBed, parents: ParentStatus[]): CleanRun
   for (const r of offline.model.requests.filter((x) => x.kind === 'work' && x.subissue !== undefined)) {
     (steps[`#${r.subissue}`] ??= []).push(r.step ?? -1);
   }
+  // A request in flight when its agent died is sent again by the resumed session (the same step twice); a
+  // conversation started over shows as a step lower than one already seen.
   for (const [sub, seen] of Object.entries(steps)) {
-    if (seen.filter((s) => s === 0).length !== 1) problems.push(`${sub}'s conversation started ${seen.filter((s) => s === 0).length} times`);
-    if (seen.some((s, i) => i > 0 && s < seen[i - 1])) problems.push(`${sub} went back a step: ${seen.join(',')}`);
+    if (seen[0] !== 0) problems.push(`${sub}'s conversation did not start at step 0: ${seen.join(',')}`);
+    if (seen.some((s, i) => i > 0 && s < seen[i - 1])) problems.push(`${sub}'s conversation started over: steps ${seen.join(',')}`);
   }
   return { problems, plans, steps };
 }
