@@ -17,13 +17,12 @@ afterEach(async () => {
 
 const agentAtWork = (b: FaultBed) => () => b.offline.model.requests.some((r) => r.kind === 'work' && r.step === 0);
 const prsOpened = async (b: FaultBed, number: number): Promise<number> =>
-  (await b.statuses()).find((p) => p.number === number)?.subissues.filter((s) => s.pr).length ?? 0;
+  (await b.parent(number))?.subissues.filter((s) => s.pr).length ?? 0;
 
 test('Temporal dev server killed mid-run and brought back by ccp up: the run goes on from its SQLite file', async () => {
   bed = await startFaultBed({ paceMs: 2000 });
   const b = bed;
-  await b.up();
-  const number = await b.startIssue('Temporal killed');
+  const number = await b.upAndStart('Temporal killed');
   await b.until('an agent at work', agentAtWork(b));
   const workerBefore = b.workerPid();
   const killedAt = await b.kill('temporal');
@@ -38,8 +37,7 @@ test('Temporal dev server killed mid-run and brought back by ccp up: the run goe
 test('tmux server killed under running agents: the sessions continue their conversations in new panes', async () => {
   bed = await startFaultBed({ paceMs: 2000 });
   const b = bed;
-  await b.up();
-  const number = await b.startIssue('tmux killed');
+  const number = await b.upAndStart('tmux killed');
   await b.until('an agent at work', agentAtWork(b));
   await b.tmux('kill-server');
   const killedAt = Date.now();
@@ -53,8 +51,7 @@ test('tmux server killed under running agents: the sessions continue their conve
 test('pueued killed with its state wiped mid-run: the run completes and the mirror comes back', async () => {
   bed = await startFaultBed({ paceMs: 1500 });
   const b = bed;
-  await b.up();
-  const number = await b.startIssue('pueued lost');
+  const number = await b.upAndStart('pueued lost');
   await b.until('an agent at work', agentAtWork(b));
   const pueueDir = path.join(b.env.CCP_HOME as string, 'pueue');
   process.kill(Number(readFileSync(path.join(pueueDir, 'pueue.pid'), 'utf8').trim()), 'SIGKILL');

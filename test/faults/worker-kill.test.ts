@@ -26,62 +26,53 @@ async function expectCleanEnd(b: FaultBed, number: number): Promise<void> {
   expect(report.problems).toEqual([]);
 }
 
-const parentOf = async (b: FaultBed, number: number) => (await b.statuses()).find((p) => p.number === number);
-
 test('worker killed while planning: the plan is asked for once and the run closes', async () => {
   bed = await startFaultBed({ analyzePaceMs: 6000 });
   const b = bed;
-  await b.up();
-  const number = await b.startIssue('Killed while planning');
+  const number = await b.upAndStart('Killed while planning');
   await killAndRecover(b, 'worker kill -9 while planning',
     () => b.offline.model.requests.some((r) => r.kind === 'analyze'), 'planSubissues',
-    async () => ((await parentOf(b, number))?.subissues.length ?? 0) > 0);
+    async () => ((await b.parent(number))?.subissues.length ?? 0) > 0);
   await expectCleanEnd(b, number);
 }, 400_000);
 
 test('worker killed while creating subissues: each is created once', async () => {
-  bed = await startFaultBed();
-  const b = bed;
   // The first subissue's create is answered late; the worker dies waiting, GitHub creates it anyway.
-  b.offline.github.injectFaults([{ match: { operation: 'issues/create' }, fault: 'slow', delayMs: 5000, times: 1 }]);
-  await b.up();
-  const number = await b.startIssue('Killed while creating subissues');
+  bed = await startFaultBed({ githubFaults: [{ match: { operation: 'issues/create' }, fault: 'slow', delayMs: 5000, times: 1 }] });
+  const b = bed;
+  const number = await b.upAndStart('Killed while creating subissues');
   await killAndRecover(b, 'worker kill -9 while creating subissues',
     () => b.offline.github.requests().some((r) => r.fault === 'slow'), 'createSubissues',
-    async () => (await parentOf(b, number))?.phase === 'running');
+    async () => (await b.parent(number))?.phase === 'running');
   await expectCleanEnd(b, number);
 }, 400_000);
 
 test('worker killed while an agent works: the agent goes on in its pane and the new worker takes it over', async () => {
   bed = await startFaultBed({ paceMs: 2500 });
   const b = bed;
-  await b.up();
-  const number = await b.startIssue('Killed while an agent works');
+  const number = await b.upAndStart('Killed while an agent works');
   await killAndRecover(b, 'worker kill -9 while an agent works',
     () => b.offline.model.requests.some((r) => r.kind === 'work' && r.step === 0), 'runAgent');
   await expectCleanEnd(b, number);
 }, 400_000);
 
 test('worker killed between push and PR: one PR per subissue', async () => {
-  bed = await startFaultBed();
-  const b = bed;
   // The first PR is opened on GitHub while the worker that asked for it is already dead.
-  b.offline.github.injectFaults([{ match: { operation: 'pulls/create' }, fault: 'slow', delayMs: 5000, times: 1 }]);
-  await b.up();
-  const number = await b.startIssue('Killed between push and PR');
+  bed = await startFaultBed({ githubFaults: [{ match: { operation: 'pulls/create' }, fault: 'slow', delayMs: 5000, times: 1 }] });
+  const b = bed;
+  const number = await b.upAndStart('Killed between push and PR');
   await killAndRecover(b, 'worker kill -9 between push and PR',
     () => b.offline.github.requests().some((r) => r.fault === 'slow'), 'openPullRequest',
-    async () => ((await parentOf(b, number))?.subissues.filter((s) => s.pr).length ?? 0) === 2);
+    async () => ((await b.parent(number))?.subissues.filter((s) => s.pr).length ?? 0) === 2);
   await expectCleanEnd(b, number);
 }, 400_000);
 
 test('worker killed while waiting for the merge: the merge is seen and the parent closes', async () => {
   bed = await startFaultBed({ merge: false });
   const b = bed;
-  await b.up();
-  const number = await b.startIssue('Killed while waiting for the merge');
+  const number = await b.upAndStart('Killed while waiting for the merge');
   await b.until('both PRs open', async () =>
-    (await parentOf(b, number))?.subissues.filter((s) => s.phase === 'pr-open').length === 2, 240_000);
+    (await b.parent(number))?.subissues.filter((s) => s.phase === 'pr-open').length === 2, 240_000);
   await killAndRecover(b, 'worker kill -9 while waiting for the merge', () => true, 'waitForMerge');
   b.setMerging(true);
   expect(cleanRunReport(b, await b.runToEnd([number])).problems).toEqual([]);

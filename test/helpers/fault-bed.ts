@@ -11,6 +11,7 @@ import { demoEnvironment } from '../../src/cli/demo.js';
 import { mergeOpenPullRequests } from '../../src/offline/reviewer.js';
 import { startOfflineServices, type OfflineServices } from '../../src/offline/services.js';
 import type { ParentStatus } from '../../src/shared/messages.js';
+import type { FaultRule } from '../../src/standin/github/faults.js';
 import { isAlive } from '../../src/stack/processes.js';
 import { CCP_BIN } from '../../src/stack/stack.js';
 
@@ -21,6 +22,8 @@ export interface FaultBedOptions {
   analyzePaceMs?: number;
   /** Merge the PRs as they open (off: the run waits at the merge, for a fault there). */
   merge?: boolean;
+  /** GitHub stand-in faults switched on before anything starts. */
+  githubFaults?: FaultRule[];
 }
 
 export type FaultBed = Awaited<ReturnType<typeof startFaultBed>>;
@@ -36,6 +39,7 @@ export async function startFaultBed(options: FaultBedOptions = {}) {
   const runDir = path.join(env.CCP_HOME as string, 'run');
   const github = createGitHubAdapter({ token: offline.githubToken, baseUrl: offline.github.url, throttle: false });
   let merging = options.merge ?? true;
+  if (options.githubFaults) offline.github.injectFaults(options.githubFaults);
 
   const ccp = (...args: string[]) => execa(process.execPath, [CCP_BIN, ...args], { env, extendEnv: false, reject: false });
   const tmux = (...args: string[]) => execa('tmux', ['-S', env.CCP_TMUX_SOCKET as string, ...args], { reject: false });
@@ -60,6 +64,12 @@ export async function startFaultBed(options: FaultBedOptions = {}) {
       if (started.exitCode !== 0) throw new Error(`ccp start failed: ${started.stderr}`);
       return issue.number;
     },
+    /** `ccp up`, then a two-part issue started: its number. */
+    async upAndStart(title: string): Promise<number> {
+      await bed.up();
+      return bed.startIssue(title);
+    },
+    parent: async (number: number): Promise<ParentStatus | undefined> => (await bed.statuses()).find((p) => p.number === number),
     busyPanes: async (): Promise<string[]> =>
       (await tmux('list-panes', '-s', '-t', env.CCP_TMUX_SESSION as string, '-F', '#{@ccp_task}')).stdout.split('\n').filter(Boolean),
     /** kill -9 of a process `ccp up` started; resolves once it is gone, with the time of the kill. */
