@@ -126,7 +126,19 @@ export async function startFaultBed(options: FaultBedOptions = {}) {
       throw new Error(`parents ${numbers.join(', ')} did not finish in ${timeoutMs} ms: ${JSON.stringify(await bed.statuses())}`);
     },
     async close(): Promise<void> {
-      await ccp('down', '--now');
+      const down = await ccp('down', '--now');
+      if (down.exitCode !== 0) {
+        // ccp itself failed (a broken build, a server that never came up): nothing of this bed may outlive it.
+        for (const name of ['worker', 'temporal'] as const) {
+          try {
+            process.kill(pid(name), 'SIGKILL');
+          } catch {
+            // not started, or gone
+          }
+        }
+        await tmux('kill-server');
+        await execa('pkill', ['-KILL', '-f', dir], { reject: false });
+      }
       await offline.close();
       rmSync(dir, { recursive: true, force: true });
     },
