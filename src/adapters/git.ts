@@ -24,6 +24,8 @@ export interface GitAdapter {
   createWorkspace(input: CreateWorkspaceInput): Promise<{ path: string; created: boolean }>;
   /** Removes a workspace (or a worktree of `repoPath` an earlier ccp made there); fine when it is gone. */
   removeWorkspace(repoPath: string, workspacePath: string): Promise<void>;
+  /** What only this checkout holds: changed files not committed, commits on no remote-tracking branch. */
+  unsavedWork(workspacePath: string): Promise<{ uncommitted: number; unpushed: number }>;
   /** Commits everything left uncommitted; false when there was nothing to commit. */
   commitAll(worktreePath: string, message: string): Promise<boolean>;
   /** Commits on HEAD that `base` does not have. */
@@ -168,6 +170,13 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
       if (registered) await run(repoPath, ['worktree', 'remove', '--force', target]);
       rmSync(target, { recursive: true, force: true });
       await run(repoPath, ['worktree', 'prune']);
+    },
+
+    async unsavedWork(workspacePath) {
+      const status = await run(workspacePath, ['status', '--porcelain', '--untracked-files=all']);
+      const head = await succeeds(workspacePath, ['rev-parse', '--verify', '--quiet', 'HEAD']);
+      const unpushed = head ? Number(await run(workspacePath, ['rev-list', '--count', 'HEAD', '--not', '--remotes'])) : 0;
+      return { uncommitted: status === '' ? 0 : status.split('\n').length, unpushed };
     },
 
     async commitAll(worktreePath, message) {

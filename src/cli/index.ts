@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { registerApprovalCommands } from './commands/approvals.js';
 import { registerDebugCommand } from './commands/debug.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerGcCommand } from './commands/gc.js';
 import { registerQueueCommands } from './commands/queue.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerStartCommand } from './commands/start.js';
@@ -31,6 +32,7 @@ registerDebugCommand(program);
 registerApprovalCommands(program);
 registerQueueCommands(program);
 registerDemoCommand(program);
+registerGcCommand(program);
 registerPolicyCommand(program);
 
 // Commander's own failures (unknown option, missing argument) are usage errors; help and --version are not failures.
