@@ -1,7 +1,7 @@
 // `ccp gc`: finds the workspaces in $CCP_HOME/worktrees, asks Temporal which subissues still run and git what only a
 // workspace holds, then removes what src/core/gc-plan.ts says may go.
 import type { Client } from '@temporalio/client';
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { GitAdapter } from '../adapters/git.js';
 import { planGc, type GcDecision, type WorkspaceFacts } from '../core/gc-plan.js';
@@ -14,6 +14,8 @@ export interface GcInput {
   worktreesDir: string;
   force?: boolean;
   dryRun?: boolean;
+  /** Workspaces younger than this stay (a subissue starting meanwhile may own one); 10 minutes by default. */
+  minAgeMs?: number;
 }
 
 export interface GcResult {
@@ -26,7 +28,9 @@ const SUBISSUE_DIR = /^subissue-(\d+)$/;
 const HALF_MADE = /^subissue-(\d+)\.tmp-(\d+)$/;
 
 export async function collectGarbage(input: GcInput): Promise<GcResult> {
+  const listedAt = Date.now();
   const running = await runningSubissues(input.client);
+  const minAgeMs = input.minAgeMs ?? 10 * 60_000;
   const facts: WorkspaceFacts[] = [];
   for (const name of existsSync(input.worktreesDir) ? readdirSync(input.worktreesDir) : []) {
     const dir = path.join(input.worktreesDir, name);
@@ -37,7 +41,7 @@ export async function collectGarbage(input: GcInput): Promise<GcResult> {
     const subissue = Number((half ?? whole)![1]);
     const halfMade = half !== null && !alive(Number(half[2]));
     const fact: WorkspaceFacts = { path: dir, subissue, halfMade, inUse: running.has(subissue) || (half !== null && !halfMade),
-      bytes: dirBytes(dir) };
+      recent: listedAt - statSync(dir).ctimeMs < minAgeMs, bytes: dirBytes(dir) };
     if (!halfMade && existsSync(path.join(dir, '.git'))) {
       try {
         Object.assign(fact, await input.git.unsavedWork(dir));

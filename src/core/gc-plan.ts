@@ -10,6 +10,9 @@ export interface WorkspaceFacts {
   halfMade: boolean;
   /** Whether a running subissue workflow uses it. */
   inUse: boolean;
+  /** Made (or moved into place) so lately that a subissue starting right now may own it: the list of running
+   * workflows ccp read could predate it. */
+  recent?: boolean;
   /** Files changed and not committed; commits on no remote branch. Undefined: it is no git checkout (any more). */
   uncommitted?: number;
   unpushed?: number;
@@ -27,6 +30,7 @@ export function planGc(workspaces: WorkspaceFacts[], options: { force?: boolean 
   return workspaces.map((ws) => {
     const decide = (remove: boolean, reason: string): GcDecision => ({ path: ws.path, remove, reason, bytes: ws.bytes });
     if (ws.inUse) return decide(false, `subissue #${ws.subissue} is still running`);
+    if (ws.recent) return decide(false, 'made in the last minutes: it may belong to a subissue starting now');
     if (ws.halfMade) return decide(true, 'left half-made by a crash');
     if (ws.uncommitted === undefined || ws.unpushed === undefined) return decide(true, 'not a git checkout');
     const unsaved = [

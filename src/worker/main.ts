@@ -13,6 +13,7 @@ import { syncMirror } from '../client/mirror-sync.js';
 import { createAdaptersFromConfig, PUEUE_GROUP } from './adapters.js';
 import { createCcpWorkers } from './workers.js';
 import { releaseLostActivities } from './inflight.js';
+import { collectGarbage } from '../client/gc.js';
 
 const config = loadConfig();
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
@@ -58,6 +59,12 @@ releaseLostActivities(path.join(config.paths.run, 'inflight'), client)
     for (const a of released) console.log(`retrying ${a.activityType} of ${a.workflowId} (its worker pid ${a.pid} died)`);
   })
   .catch((err: unknown) => console.error(`could not release a dead worker's activities (they retry on timeout): ${String(err)}`));
+// Workspaces of subissues that ended meanwhile (failed, stopped, crash leftovers) go by themselves; unsaved work stays.
+collectGarbage({ client, git: deps.git, repoPath: config.repoPath, worktreesDir: config.paths.worktrees })
+  .then((gc) => {
+    if (gc.removed.length > 0) console.log(`removed ${gc.removed.length} finished workspace(s): ${gc.removed.join(', ')}`);
+  })
+  .catch((err: unknown) => console.error(`workspace clean-up failed (nothing lost): ${String(err)}`));
 // What this worker serves: `ccp start` checks it before starting work this worker cannot do.
 const info: WorkerInfo = { pid: process.pid, repo: deps.repo, repoPath: config.repoPath, workers: config.workers };
 writeFileSync(readyFile, `${JSON.stringify(info)}\n`);

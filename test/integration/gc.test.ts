@@ -58,8 +58,11 @@ test('removes finished pushed workspaces and crash leftovers; keeps running and 
   };
   await stub.env.client.workflow.start('subissueWorkflow', { taskQueue: QUEUE, workflowId: `ccp-acme/widgets#1.sub-4`, args: [input] });
   const gc = (flags: { force?: boolean; dryRun?: boolean } = {}) =>
-    collectGarbage({ client: stub.env.client, git, repoPath: repo, worktreesDir: worktrees, ...flags });
+    collectGarbage({ client: stub.env.client, git, repoPath: repo, worktreesDir: worktrees, minAgeMs: 0, ...flags });
 
+  // By default what was made in the last minutes stays: a subissue starting now may own it.
+  const young = await collectGarbage({ client: stub.env.client, git, repoPath: repo, worktreesDir: worktrees });
+  expect(young.removed).toEqual([]);
   const dry = await gc({ dryRun: true });
   expect(dry.removed.sort()).toEqual([pushed, halfMade].sort());
   expect(existsSync(pushed)).toBe(true);

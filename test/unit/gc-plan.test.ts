@@ -12,6 +12,7 @@ test('keeps running and unsaved work, removes the rest; --force drops unsaved wo
     ws({ path: '/w/d' }),
     ws({ path: '/w/e', halfMade: true, uncommitted: undefined, unpushed: undefined }),
     ws({ path: '/w/f', uncommitted: undefined, unpushed: undefined }),
+    ws({ path: '/w/g', recent: true }),
   ];
   expect(planGc(facts).map((d) => `${d.path} ${d.remove ? 'remove' : 'keep'}: ${d.reason}`)).toEqual([
     '/w/a keep: subissue #1 is still running',
@@ -20,9 +21,10 @@ test('keeps running and unsaved work, removes the rest; --force drops unsaved wo
     '/w/d remove: finished, everything pushed',
     '/w/e remove: left half-made by a crash',
     '/w/f remove: not a git checkout',
+    '/w/g keep: made in the last minutes: it may belong to a subissue starting now',
   ]);
   const forced = planGc(facts, { force: true });
-  expect(forced.filter((d) => !d.remove).map((d) => d.path)).toEqual(['/w/a']); // running work: never, not even forced
+  expect(forced.filter((d) => !d.remove).map((d) => d.path)).toEqual(['/w/a', '/w/g']); // running work: never, not even forced
   expect(forced[1].reason).toBe('finished; 1 unpushed commit dropped (--force)');
 });
 
