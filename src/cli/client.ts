@@ -1,16 +1,14 @@
 // Temporal client for the CLI (and the demo): connects to the configured server with a clear error.
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import { CcpClient } from '../client/ccp-client.js';
+import { connectTemporal, temporalTarget } from '../client/connection.js';
 import type { CcpConfig } from '../config/config.js';
 
-export async function connectClient(config: CcpConfig): Promise<Client> {
-  try {
-    const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 3000 });
-    return new Client({ connection, namespace: config.temporal.namespace });
-  } catch (err) {
-    throw new Error(
-      `cannot reach Temporal at ${config.temporal.address}: run \`ccp up\` first` +
-        (config.temporal.external ? ' or check CCP_TEMPORAL_ADDRESS' : '') +
-        ` (${(err as Error).message})`,
-    );
-  }
+export function connectClient(config: CcpConfig): Promise<Client> {
+  return connectTemporal(temporalTarget(config));
+}
+
+/** The ccp client over the configured server: what the steering, status and approval commands call. */
+export function connectCcp(config: CcpConfig): Promise<CcpClient> {
+  return CcpClient.connect({ config });
 }

@@ -18,7 +18,7 @@ import { createPueueFromConfig } from '../worker/adapters.js';
 import { oneLineReason } from '../core/reasons.js';
 import { shellQuote } from '../core/shell.js';
 import { connectClient } from './client.js';
-import { startParents } from './start.js';
+import { startParents } from '../client/parents.js';
 import { fetchParentStatuses } from '../client/statuses.js';
 
 const DEMO_ISSUES = [

@@ -1,6 +1,7 @@
 // Typed CLI failures and the exit codes they map to, in the spirit of `gh`: 0 ok, 1 failed, 2 usage error,
 // 4 authentication. Scripts driving ccp at night branch on these.
 import { GitHubError } from '../adapters/github.js';
+import { CcpClientError } from '../client/errors.js';
 import { ConfigError } from '../config/config.js';
 import { PolicyError } from '../policy/policy-document.js';
 
@@ -35,6 +36,8 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof GitHubError && err.status === 401) return EXIT.auth;
   if (err instanceof ConfigError) return /GitHub token|GITHUB_TOKEN/.test(err.message) ? EXIT.auth : EXIT.usage;
   if (err instanceof PolicyError) return EXIT.usage;
+  // Not found, refused, Temporal unreachable: the request was well-formed and failed.
+  if (err instanceof CcpClientError) return EXIT.failed;
   return EXIT.failed;
 }
 

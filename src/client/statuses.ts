@@ -4,8 +4,10 @@ import type { TmuxAdapter } from '../adapters/tmux.js';
 import { parentStatusQuery, type ParentStatus } from '../shared/messages.js';
 import type { WorkerPaneView } from '../cli/status-view.js';
 
-/** One status per parent issue — its latest run — unless `allRuns` (then every run, newest first). */
-export async function fetchParentStatuses(client: Client, limit = 50, allRuns = false): Promise<ParentStatus[]> {
+/** One status per parent issue — its latest run — unless `allRuns` (then every run, newest first); `keep` picks
+ * which count towards `limit`. */
+export async function fetchParentStatuses(client: Client, limit = 50, allRuns = false,
+  keep: (status: ParentStatus) => boolean = () => true): Promise<ParentStatus[]> {
   const statuses: ParentStatus[] = [];
   const seen = new Set<string>();
   // Visibility lists newest runs first: the first run seen of an id is its latest.
@@ -14,7 +16,8 @@ export async function fetchParentStatuses(client: Client, limit = 50, allRuns = 
     if (!allRuns && seen.has(execution.workflowId)) continue;
     seen.add(execution.workflowId);
     try {
-      statuses.push(await client.workflow.getHandle(execution.workflowId, execution.runId).query(parentStatusQuery));
+      const status = await client.workflow.getHandle(execution.workflowId, execution.runId).query(parentStatusQuery);
+      if (keep(status)) statuses.push(status);
     } catch {
       // A run that failed before its first workflow task has no status to report: skip it.
     }

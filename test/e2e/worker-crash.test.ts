@@ -6,7 +6,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectClient } from '../../src/cli/client.js';
 import { demoEnvironment } from '../../src/cli/demo.js';
-import { startParents } from '../../src/cli/start.js';
+import { startParents } from '../../src/client/parents.js';
 import { loadConfig } from '../../src/config/config.js';
 import { startOfflineServices, type OfflineServices } from '../../src/offline/services.js';
 import { mergeOpenPullRequests } from '../../src/offline/reviewer.js';

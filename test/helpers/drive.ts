@@ -3,7 +3,7 @@ import { execa } from 'execa';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startParents } from '../../src/cli/start.js';
+import { startParents } from '../../src/client/parents.js';
 import { mergeOpenPullRequests } from '../../src/offline/reviewer.js';
 import { parentStatusQuery, type ParentStatus } from '../../src/shared/messages.js';
 import type { Harness } from './harness.js';

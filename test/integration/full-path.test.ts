@@ -1,5 +1,5 @@
 // The whole path on real parts: Temporal, pueued, tmux, git, the GitHub stand-in, real Claude Code.
-import { startParents } from '../../src/cli/start.js';
+import { startParents } from '../../src/client/parents.js';
 import { gatherSubissueDebug } from '../../src/cli/debug.js';
 import { renderSubissueDebug } from '../../src/cli/debug-view.js';
 import { subissueLabel } from '../../src/shared/ids.js';

@@ -1,8 +1,8 @@
 // `ccp approvals [--pending]`, `ccp approve <sub>`, `ccp deny <sub>`: the audit log, and answering what waits.
 import type { Command } from 'commander';
 import { readApprovals, renderApprovals } from '../approvals.js';
-import { answerSubissue, renderAnswered, renderWaiting, waitingRequests } from '../approve.js';
-import { connectClient } from '../client.js';
+import { renderAnswered, renderWaiting } from '../approve.js';
+import { connectCcp } from '../client.js';
 import { configWith, output, parseIssueNumbers } from '../context.js';
 
 export function registerApprovalCommands(program: Command): void {
@@ -15,7 +15,7 @@ export function registerApprovalCommands(program: Command): void {
     .action(async (flags: { label?: string; json?: boolean; pending?: boolean }) => {
       const { config } = configWith({});
       if (flags.pending) {
-        const waiting = await waitingRequests(await connectClient(config));
+        const waiting = await (await connectCcp(config)).pending();
         output(flags.json, waiting, () => renderWaiting(waiting));
         return;
       }
@@ -32,8 +32,8 @@ export function registerApprovalCommands(program: Command): void {
     .option('--json', 'print the answered request as JSON')
     .action(async (subissue: string, flags: { always?: boolean; id?: string; json?: boolean }) => {
       const [number] = parseIssueNumbers(subissue);
-      const client = await connectClient(configWith({}).config);
-      const answered = await answerSubissue(client, number, { decision: 'allow', always: flags.always, id: flags.id });
+      const ccp = await connectCcp(configWith({}).config);
+      const answered = await ccp.approve(number, { always: flags.always, id: flags.id });
       output(flags.json, answered, () => renderAnswered(number, answered));
     });
 
@@ -46,9 +46,8 @@ export function registerApprovalCommands(program: Command): void {
     .option('--json', 'print the answered request as JSON')
     .action(async (subissue: string, flags: { reason?: string; id?: string; json?: boolean }) => {
       const [number] = parseIssueNumbers(subissue);
-      const client = await connectClient(configWith({}).config);
-      const reason = flags.reason ? `denied by a person: ${flags.reason}` : undefined;
-      const answered = await answerSubissue(client, number, { decision: 'deny', reason, id: flags.id });
+      const ccp = await connectCcp(configWith({}).config);
+      const answered = await ccp.deny(number, { reason: flags.reason, id: flags.id });
       output(flags.json, answered, () => renderAnswered(number, answered));
     });
 }

@@ -4,12 +4,11 @@ import { ConfigError } from '../../config/config.js';
 import { resolveRepo } from '../../config/repo.js';
 import { up } from '../../stack/stack.js';
 import { runningWorkerInfo, workerMismatch } from '../../stack/worker-info.js';
-import { connectClient } from '../client.js';
+import { connectCcp } from '../client.js';
 import { checkBeforeStart, configWith, githubFor, output, parseIssueNumbers, stackLines, stackProgress, workersOption }
   from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { preflightIssues } from '../preflight.js';
-import { startParents } from '../start.js';
 
 interface StartFlags {
   repo?: string;
@@ -36,8 +35,7 @@ async function startIssues(issues: string, flags: StartFlags, bringUp: boolean):
   for (const { reason } of checked.refused) console.error(`ccp: not started: ${reason}`);
   if (checked.ok.length === 0) throw new UsageError('nothing started: fix the issue numbers above and try again');
   if (bringUp) await up(config, env, stackProgress);
-  const client = await connectClient(config);
-  const results = await startParents(client, config.taskQueue, repo, checked.ok.map((i) => i.number), config.run);
+  const results = await (await connectCcp(config)).start(repo, checked.ok.map((i) => i.number));
   output(flags.json, { started: results, refused: checked.refused }, () => [
     ...results.map((r) => (r.started ? `started #${r.issueNumber} as workflow ${r.workflowId}` : r.note ?? '')),
     ...(bringUp ? stackLines(config) : []),

@@ -1,10 +1,9 @@
 // `ccp pause|resume|stop <parents>`: steer parents by signal.
 import type { Command } from 'commander';
 import { resolveRepo } from '../../config/repo.js';
-import { pauseSignal, resumeSignal, stopSignal } from '../../shared/messages.js';
-import { connectClient } from '../client.js';
+import type { SteerResult } from '../../client/ccp-client.js';
+import { connectCcp } from '../client.js';
 import { configWith, output, parseIssueNumbers } from '../context.js';
-import { parentHandle } from '../start.js';
 
 const STEERS = [
   ['pause', 'stop starting new subissues of these parents (running agents go on)'],
@@ -23,14 +22,9 @@ export function registerSteerCommands(program: Command): void {
       .action(async (issues: string, flags: { repo?: string; json?: boolean }) => {
         const { config } = configWith(flags);
         const repo = await resolveRepo(config);
-        const client = await connectClient(config);
-        const done: Array<{ issue: number; workflowId: string }> = [];
-        for (const n of parseIssueNumbers(issues)) {
-          const handle = await parentHandle(client, repo, n);
-          if (name === 'stop') await handle.signal(stopSignal, { reason: 'ccp stop' });
-          else await handle.signal(name === 'pause' ? pauseSignal : resumeSignal);
-          done.push({ issue: n, workflowId: handle.workflowId });
-        }
+        const ccp = await connectCcp(config);
+        const done: SteerResult[] = [];
+        for (const n of parseIssueNumbers(issues)) done.push(await ccp[name](repo, n));
         output(flags.json, { [name]: done }, () => done.map((d) => `${name}: #${d.issue}`));
       });
   }

@@ -64,7 +64,7 @@ async function runningLegacyRun(client: Client, repo: RepoRef, issueNumber: numb
   return description?.status.name === 'RUNNING' ? id : undefined;
 }
 
-/** The handle commands steer a parent by: its workflow, or the run an earlier ccp started under the old id. */
+/** The handle a parent is steered by: its workflow, or the run an earlier ccp started under the old id. */
 export async function parentHandle(client: Client, repo: RepoRef, issueNumber: number) {
   const legacy = await runningLegacyRun(client, repo, issueNumber);
   return client.workflow.getHandle(legacy ?? parentWorkflowId(repo, issueNumber));

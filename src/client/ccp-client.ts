@@ -1,0 +1,174 @@
+// The typed client: ccp's parents started, read, steered and answered from code, over one Temporal connection.
+// The CLI's commands are thin layers over it; `import { CcpClient } from 'ccp'` gives it to scripts.
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig, type CcpConfig } from '../config/config.js';
+import { parseRepo } from '../shared/ids.js';
+import {
+  parentStatusQuery,
+  pauseSignal,
+  resumeSignal,
+  stopSignal,
+  type AnsweredApproval,
+  type ParentStatus,
+} from '../shared/messages.js';
+import { DEFAULT_RUN_SETTINGS, type RepoRef, type RunSettings } from '../shared/types.js';
+import { answerSubissue, waitingRequests, type WaitingRequest } from './approvals.js';
+import { connectTemporal, temporalTarget } from './connection.js';
+import { NotFoundError } from './errors.js';
+import { parentHandle, startParents, type StartResult } from './parents.js';
+import { fetchParentStatuses } from './statuses.js';
+
+export interface CcpClientOptions {
+  /** Temporal's frontend, host:port. Without it everything comes from ccp's configuration (`config`). */
+  address?: string;
+  /** Default "default" (with `address`), else CCP_TEMPORAL_NAMESPACE. */
+  namespace?: string;
+  /** The queue ccp's workers take workflows from: default "ccp" (with `address`), else CCP_TASK_QUEUE. */
+  taskQueue?: string;
+  /** What new parents run with, on top of ccp's defaults (or the configuration's CCP_* settings). */
+  settings?: Partial<RunSettings>;
+  /** ccp's configuration; default `loadConfig()` of this process's environment when no `address` is given. */
+  config?: CcpConfig;
+  connectTimeoutMs?: number;
+}
+
+/** Which parents `status` and `watch` report; every parent's latest run by default. */
+export interface StatusFilter {
+  repo?: RepoRef | string;
+  issues?: number[];
+  /** Every run of each parent, newest first, not only its latest. */
+  allRuns?: boolean;
+  /** At most this many statuses (default 50). */
+  limit?: number;
+}
+
+export interface WatchOptions extends StatusFilter {
+  /** Between two polls (default 2000). */
+  intervalMs?: number;
+  /** Ends the iteration (also ended by `break`). */
+  signal?: AbortSignal;
+}
+
+/** A parent a signal reached. */
+export interface SteerResult {
+  issue: number;
+  workflowId: string;
+}
+
+type Repo = RepoRef | string;
+const toRepo = (repo: Repo): RepoRef => (typeof repo === 'string' ? parseRepo(repo) : repo);
+const sameRepo = (a: RepoRef, b: RepoRef): boolean => a.owner === b.owner && a.repo === b.repo;
+
+export class CcpClient {
+  private constructor(
+    /** The Temporal client underneath, for what the ccp client does not cover. */
+    readonly temporal: Client,
+    readonly taskQueue: string,
+    private readonly settings: RunSettings,
+    private readonly ownsConnection: boolean,
+  ) {}
+
+  /** Connects to Temporal: at `address`, or where ccp's configuration says (CCP_TEMPORAL_ADDRESS, …). */
+  static async connect(options: CcpClientOptions = {}): Promise<CcpClient> {
+    const config = options.config ?? (options.address === undefined ? loadConfig() : undefined);
+    const target = options.address !== undefined
+      ? { address: options.address, namespace: options.namespace ?? 'default' }
+      : { ...temporalTarget(config as CcpConfig), ...(options.namespace ? { namespace: options.namespace } : {}) };
+    const temporal = await connectTemporal(target, options.connectTimeoutMs);
+    const settings = { ...(config?.run ?? DEFAULT_RUN_SETTINGS), ...options.settings };
+    return new CcpClient(temporal, options.taskQueue ?? config?.taskQueue ?? 'ccp', settings, true);
+  }
+
+  /** Over a Temporal client the caller already has (and closes). */
+  static fromTemporal(temporal: Client, options: { taskQueue?: string; settings?: Partial<RunSettings> } = {}): CcpClient {
+    return new CcpClient(temporal, options.taskQueue ?? 'ccp', { ...DEFAULT_RUN_SETTINGS, ...options.settings }, false);
+  }
+
+  /** One parent workflow per issue. An issue with a running or finished run is not started again (its result says
+   * why); a failed run is started again, keeping what was merged. The stack must be up (`ccp up`): this only starts
+   * workflows. */
+  start(repo: Repo, issueNumbers: number[], settings: Partial<RunSettings> = {}): Promise<StartResult[]> {
+    return startParents(this.temporal, this.taskQueue, toRepo(repo), issueNumbers, { ...this.settings, ...settings });
+  }
+
+  /** `ccp add`: the same as `start`, which never brings the stack up from here. */
+  add(repo: Repo, issueNumbers: number[], settings?: Partial<RunSettings>): Promise<StartResult[]> {
+    return this.start(repo, issueNumbers, settings);
+  }
+
+  /** What `ccp status --json` shows: the parents' own status queries, sorted by issue number. */
+  status(filter: StatusFilter = {}): Promise<ParentStatus[]> {
+    const repo = filter.repo === undefined ? undefined : toRepo(filter.repo);
+    const keep = (s: ParentStatus) => (!repo || sameRepo(s.repo, repo)) && (!filter.issues || filter.issues.includes(s.number));
+    return fetchParentStatuses(this.temporal, filter.limit, filter.allRuns, keep);
+  }
+
+  /** One parent's status (its latest run, finished ones too); NotFoundError when ccp never ran it. */
+  async parentStatus(repo: Repo, issueNumber: number): Promise<ParentStatus> {
+    const handle = await parentHandle(this.temporal, toRepo(repo), issueNumber);
+    return handle.query(parentStatusQuery).catch((err: unknown) => {
+      throw notFound(err, `no ccp workflow for ${handle.workflowId}: \`ccp status\` lists the parents`, issueNumber);
+    });
+  }
+
+  /** `status(filter)` now and then every `intervalMs`, until `signal` aborts or the loop breaks. */
+  async *watch(options: WatchOptions = {}): AsyncGenerator<ParentStatus[], void, undefined> {
+    while (!options.signal?.aborted) {
+      yield await this.status(options);
+      // An abort ends the wait early; the loop condition then ends the iteration.
+      await sleep(options.intervalMs ?? 2000, undefined, { signal: options.signal }).catch(() => undefined);
+    }
+  }
+
+  /** Starts no new subissues of the parent (running agents go on). */
+  pause(repo: Repo, issueNumber: number): Promise<SteerResult> {
+    return this.signalParent(repo, issueNumber, (handle) => handle.signal(pauseSignal));
+  }
+
+  resume(repo: Repo, issueNumber: number): Promise<SteerResult> {
+    return this.signalParent(repo, issueNumber, (handle) => handle.signal(resumeSignal));
+  }
+
+  /** Cancels the parent and its running subissues. */
+  stop(repo: Repo, issueNumber: number, reason = 'ccp stop'): Promise<SteerResult> {
+    return this.signalParent(repo, issueNumber, (handle) => handle.signal(stopSignal, { reason }));
+  }
+
+  /** Requests of agents that wait for a person now, oldest first (`ccp approvals --pending`). */
+  pending(): Promise<WaitingRequest[]> {
+    return waitingRequests(this.temporal);
+  }
+
+  /** Lets the subissue's agent do what it waits for: the oldest request, or `id`; `always` allows identical ones
+   * from now on. NotFoundError for a subissue ccp does not work on, RefusedError when nothing (or not `id`) waits. */
+  approve(subissue: number, options: { always?: boolean; id?: string } = {}): Promise<AnsweredApproval> {
+    return answerSubissue(this.temporal, subissue, { decision: 'allow', ...options });
+  }
+
+  /** Refuses it; the agent reads `reason` (what to do instead) and carries on. */
+  deny(subissue: number, options: { reason?: string; id?: string } = {}): Promise<AnsweredApproval> {
+    const reason = options.reason ? `denied by a person: ${options.reason}` : undefined;
+    return answerSubissue(this.temporal, subissue, { decision: 'deny', reason, id: options.id });
+  }
+
+  /** Closes the connection `connect` opened (one given to `fromTemporal` stays open). */
+  async close(): Promise<void> {
+    if (this.ownsConnection) await this.temporal.connection.close();
+  }
+
+  // Steering a parent by signal; later steers (priority, retry, …) go through here as well.
+  private async signalParent(repo: Repo, issueNumber: number,
+    send: (handle: Awaited<ReturnType<typeof parentHandle>>) => Promise<void>): Promise<SteerResult> {
+    const handle = await parentHandle(this.temporal, toRepo(repo), issueNumber);
+    await send(handle).catch((err: unknown) => {
+      throw notFound(err, `no running ccp workflow for ${handle.workflowId}: \`ccp status\` lists the parents`, issueNumber);
+    });
+    return { issue: issueNumber, workflowId: handle.workflowId };
+  }
+}
+
+/** Temporal's "not found" (no such workflow, or it has ended) as ccp's NotFoundError; anything else as it is. */
+function notFound(err: unknown, message: string, issueNumber: number): unknown {
+  return err instanceof WorkflowNotFoundError ? new NotFoundError(message, 'parent', issueNumber) : err;
+}
