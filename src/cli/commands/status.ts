@@ -1,5 +1,8 @@
 // `ccp status [--watch] [--json] [--all]`: parents, subissues, panes; the dashboard pane runs `--watch`.
 import type { Command } from 'commander';
+import { statSync } from 'node:fs';
+import { workerReadyFile } from '../../stack/worker-info.js';
+import { renderDashboard } from '../dashboard-view.js';
 import { createTmuxFromConfig } from '../../worker/adapters.js';
 import { connectCcp } from '../client.js';
 import { configWith } from '../context.js';
@@ -11,7 +14,7 @@ export function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description('parent issues and their subissues')
-    .option('--watch', 'refresh every 2 s (the dashboard pane runs this)')
+    .option('--watch', 'the dashboard, fitted to the terminal and redrawn every 2 s (pane 0 runs this)')
     .option('--json', 'print the statuses as JSON')
     .option('--all', 'every run of each parent, not only its latest')
     .action(async (flags: { watch?: boolean; json?: boolean; all?: boolean }) => {
@@ -23,9 +26,24 @@ export function registerStatusCommand(program: Command): void {
       for await (const statuses of ccp.watch({ allRuns: flags.all, intervalMs: 2000 })) {
         const text = () => fetchWorkerPanes(tmux, config.tmux.session).then((panes) => renderStatus(statuses, new Date(), panes, paint));
         if (flags.json) console.log(JSON.stringify(statuses, null, 2));
-        else if (flags.watch) process.stdout.write(`\x1b[2J\x1b[H${await text()}\n`);
+        else if (flags.watch) {
+          // The dashboard: fitted to the pane (header first, lines cut), redrawn in place.
+          const lines = renderDashboard({ parents: statuses, workers: await fetchWorkerPanes(tmux, config.tmux.session),
+            now: new Date(), upSince: workerUpSince(config), width: process.stdout.columns ?? 100,
+            height: process.stdout.rows ?? 40, paint });
+          process.stdout.write(`\x1b[2J\x1b[H${lines.join('\n')}`);
+        }
         else console.log(await text());
         if (!flags.watch) return;
       }
     });
+}
+
+/** When the running worker came up (its ready file), for the dashboard's uptime. */
+function workerUpSince(config: Parameters<typeof workerReadyFile>[0]): Date | undefined {
+  try {
+    return statSync(workerReadyFile(config)).mtime;
+  } catch {
+    return undefined;
+  }
 }
