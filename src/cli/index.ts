@@ -6,6 +6,7 @@ import { registerApprovalCommands } from './commands/approvals.js';
 import { registerDebugCommand } from './commands/debug.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerGcCommand } from './commands/gc.js';
+import { registerLogsCommand } from './commands/logs.js';
 import { registerQueueCommands } from './commands/queue.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerStartCommand } from './commands/start.js';
@@ -33,6 +34,7 @@ registerApprovalCommands(program);
 registerQueueCommands(program);
 registerDemoCommand(program);
 registerGcCommand(program);
+registerLogsCommand(program);
 registerPolicyCommand(program);
 
 // Commander's own failures (unknown option, missing argument) are usage errors; help and --version are not failures.

@@ -1,0 +1,17 @@
+// ccp logs reads a pane log as text: escapes gone, \r overwrites resolved, blank runs squeezed.
+import { terminalText } from '../../src/core/terminal-text.js';
+
+test('colours, cursor moves, titles and hyperlinks are dropped', () => {
+  const raw = '\x1b[1m\x1b[32m✓\x1b[0m done\x1b[K\r\n\x1b]0;claude\x07\x1b]8;;https://x.test\x1b\\link\x1b]8;;\x1b\\ text\x1b[2A\x1b[?25l\n';
+  expect(terminalText(raw)).toBe('✓ done\nlink text\n');
+});
+
+test('a line rewritten after a carriage return shows what stayed on screen', () => {
+  expect(terminalText('Working 10%\rWorking 55%\rDone       \nnext')).toBe('Done\nnext');
+  expect(terminalText('Working 55%\rDone')).toBe('Doneing 55%'); // as a terminal shows it
+  expect(terminalText('abcdef\rXY')).toBe('XYcdef');
+});
+
+test('runs of blank lines become one', () => {
+  expect(terminalText('a\n\n\n\n\nb')).toBe('a\n\nb');
+});
