@@ -5,6 +5,7 @@ import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { GitAdapter } from '../adapters/git.js';
 import { planGc, type GcDecision, type WorkspaceFacts } from '../core/gc-plan.js';
+import { isAlive } from '../stack/processes.js';
 
 export interface GcInput {
   client: Client;
@@ -39,7 +40,7 @@ export async function collectGarbage(input: GcInput): Promise<GcResult> {
     const whole = SUBISSUE_DIR.exec(name);
     if (!half && !whole) continue; // not ccp's: never touched
     const subissue = Number((half ?? whole)![1]);
-    const halfMade = half !== null && !alive(Number(half[2]));
+    const halfMade = half !== null && !isAlive(Number(half[2]));
     const fact: WorkspaceFacts = { path: dir, subissue, halfMade, inUse: running.has(subissue) || (half !== null && !halfMade),
       recent: listedAt - statSync(dir).ctimeMs < minAgeMs, bytes: dirBytes(dir) };
     if (!halfMade && existsSync(path.join(dir, '.git'))) {
@@ -89,13 +90,4 @@ function dirBytes(dir: string): number {
     // vanished meanwhile: what was counted stands
   }
   return total;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -8,6 +8,7 @@ import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isAlive as isPidAlive } from '../stack/processes.js';
 
 export const WORKER_LOST = 'WorkerLost';
 
@@ -54,7 +55,7 @@ export type StartedAttempt = (entry: Pick<InflightEntry, 'workflowId' | 'runId' 
  */
 export async function releaseLostActivities(dir: string, client: Client,
   startedAttempt: StartedAttempt = (entry) => runningAttempt(client, entry),
-  isAlive: (pid: number) => boolean = alive): Promise<InflightEntry[]> {
+  isAlive: (pid: number) => boolean = isPidAlive): Promise<InflightEntry[]> {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json'));
@@ -92,13 +93,4 @@ async function runningAttempt(client: Client, entry: Pick<InflightEntry, 'workfl
   const pending = described.raw.pendingActivities?.find((a) => a.activityId === entry.activityId);
   // PENDING_ACTIVITY_STATE_STARTED: an attempt is out with a worker (the dead one, or a new one already).
   return pending && Number(pending.state) === 2 ? Number(pending.attempt) : undefined;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
