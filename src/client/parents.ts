@@ -3,6 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { legacyParentWorkflowId, parentWorkflowId } from '../shared/ids.js';
+import { parentStartOptions } from '../shared/visibility.js';
 import type { RepoRef, RunSettings } from '../shared/types.js';
 import type { ParentIssueInput } from '../workflows/parent-issue.js';
 
@@ -40,6 +41,8 @@ export async function startParents(
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         memo: { repo: `${repo.owner}/${repo.repo}`, issue: issueNumber },
+        // Listed, summarised and found by search attribute in the Web UI before a worker took it.
+        ...parentStartOptions(repo, issueNumber),
       });
       results.push({ issueNumber, workflowId, started: true });
     } catch (err) {

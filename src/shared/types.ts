@@ -30,6 +30,8 @@ export interface PlannedSubissue {
   technicalContext: string;
   /** Keys of subissues this one builds on (validated: known keys, no cycles). */
   dependsOn: string[];
+  /** A group the plan puts it in (an area, a milestone), when the plan names one: the CcpGroup search attribute. */
+  group?: string;
 }
 
 export interface Plan {

@@ -7,6 +7,8 @@ import { ConfigError, type CcpConfig } from '../config/config.js';
 import { probeSandbox } from '../agents/claude-code/sandbox.js';
 import { createPueueFromConfig, createTmuxFromConfig, ensureWorkerSession, PUEUE_GROUP } from '../worker/adapters.js';
 import { runningPid, startDetached, stopByPidFile, waitUntil } from './processes.js';
+import { Connection } from '@temporalio/client';
+import { ensureCcpSearchAttributes } from './search-attributes.js';
 import { ensureDevServer, stopDevServer } from './temporal-server.js';
 import { workerReadyFile } from './worker-info.js';
 import { writeShutdownMode, type ShutdownMode } from './shutdown-mode.js';
@@ -72,6 +74,8 @@ export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv, progre
     });
   }
 
+  await checkSearchAttributes(config, progress);
+
   progress('pueued (the queue mirror)');
   const pueue = createPueueFromConfig(config);
   await pueue.ensureDaemon();
@@ -103,6 +107,24 @@ export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv, progre
     );
   }
   return stackInfo(config);
+}
+
+/** Before any worker runs: workflows setting a search attribute the namespace lacks would fail every task. */
+async function checkSearchAttributes(config: CcpConfig, progress: (line: string) => void): Promise<void> {
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 5000 });
+  } catch (err) {
+    throw new Error(`cannot reach Temporal at ${config.temporal.address}` +
+      `${config.temporal.external ? ' (CCP_TEMPORAL_ADDRESS)' : ''}: ${(err as Error).message}`);
+  }
+  try {
+    const { added } = await ensureCcpSearchAttributes(connection.operatorService, config.temporal);
+    // A dev server an older ccp started (its SQLite file) lacks them: start-dev registers them only in a new file.
+    if (added.length > 0) progress(`ccp's search attributes on the dev server (${added.join(', ')} were missing)`);
+  } finally {
+    await connection.close();
+  }
 }
 
 /**

@@ -3,12 +3,15 @@
 import { Connection } from '@temporalio/client';
 import { toolPath } from '../config/tools.js';
 import { startDetached, runningPid, stopByPidFile, waitUntil } from './processes.js';
+import { devServerSearchAttributeArgs } from './search-attributes.js';
 
-/** Dynamic config: single task-queue partitions make dispatch order by priority observable. */
+/** Dynamic config: single task-queue partitions make dispatch order by priority observable. ccp's search
+ * attributes are registered at start (workflows set them: without them every workflow task would fail). */
 export const DEV_SERVER_EXTRA_ARGS = [
   '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
   '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
   '--log-level', 'warn',
+  ...devServerSearchAttributeArgs(),
 ];
 
 export interface DevServerOptions {

@@ -13,6 +13,7 @@ import { syncMirror } from '../client/mirror-sync.js';
 import { createAdaptersFromConfig, PUEUE_GROUP } from './adapters.js';
 import { createCcpWorkers } from './workers.js';
 import { releaseLostActivities } from './inflight.js';
+import { ensureCcpSearchAttributes } from '../stack/search-attributes.js';
 import { collectGarbage } from '../client/gc.js';
 
 const config = loadConfig();
@@ -27,6 +28,14 @@ const deps = { ...await createAdaptersFromConfig(config),
 await deps.pueue.ensureDaemon();
 mkdirSync(agentsDir, { recursive: true });
 const connection = await NativeConnection.connect({ address: config.temporal.address });
+try {
+  await ensureCcpSearchAttributes(connection.operatorService, config.temporal);
+} catch (err) {
+  // Polling now would fail every workflow task that sets them: say what to do and stop (`ccp up` shows the log).
+  console.error(`ccp worker: ${err instanceof Error ? err.message : String(err)}`);
+  await connection.close();
+  process.exit(1);
+}
 const ccp = await createCcpWorkers({
   connection,
   namespace: config.temporal.namespace,

@@ -7,6 +7,8 @@ import { agentWaitSignal, type AgentWait } from '../shared/messages.js';
 export interface AgentWaitState {
   /** " — waiting for usage limit until 15:45 UTC", " — stalled since 15:30 UTC", or "". */
   note(): string;
+  /** What it waits for now, if anything. */
+  current(): AgentWait | null;
   clear(): void;
 }
 
@@ -23,6 +25,7 @@ export function installAgentWait(onChange: (wait: AgentWait | null) => void): Ag
       if (current?.stalledSince) return ` — no progress since ${hhmm(current.stalledSince)} (stalled)`;
       return '';
     },
+    current: () => current,
     clear: () => {
       current = null;
     },

@@ -27,6 +27,8 @@ import { subissueWorkflowId } from '../shared/ids.js';
 import { PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
 import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
 import { failureMessage, subissueWorkflow } from './subissue.js';
+import { ccpSearchAttributes, subissueSearchFields, subissueSummary } from '../shared/visibility.js';
+import { onFieldChange, showParentDetails, upsertCcpSearchAttributes } from './visibility.js';
 
 export interface ParentIssueInput {
   repo: RepoRef;
@@ -55,6 +57,13 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
   let stopReason: string | undefined;
   const children = new CancellationScope();
   const tracker: ChildTracker = { dirty: true, pending: [] };
+  // The Web UI follows every change of phase, error or note: the CcpPhase search attribute and the current details.
+  const showPhase = () => {
+    upsertCcpSearchAttributes({ repo, parent: input.issueNumber, phase: status.phase });
+    showParentDetails(status);
+  };
+  onFieldChange(status, ['phase', 'error', 'note'], showPhase);
+  showPhase();
 
   setHandler(parentStatusQuery, () => status);
   const setPaused = (paused: boolean) => {
@@ -157,6 +166,7 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
   while (!allTerminal(status.subissues)) {
     await condition(() => tracker.dirty);
     tracker.dirty = false;
+    showParentDetails(status); // "2/4 merged · 1 agent at work"
     // Keep the parent's progress comment in step with what changed (PRs opened, merged, failures).
     const rows = status.subissues.map(summaryRow);
     const signature = JSON.stringify(rows);
@@ -174,6 +184,8 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
         workflowId: sub.workflowId,
         args: [{ repo: input.repo, parent: { number: input.issueNumber, workflowId: parentId }, sub: planned, baseBranch, settings: input.settings }],
         priority: { priorityKey: PRIORITY_KEYS[sub.priority] },
+        staticSummary: subissueSummary(sub.number, sub.title, input.issueNumber),
+        typedSearchAttributes: ccpSearchAttributes({ ...subissueSearchFields(input.repo, input.issueNumber, planned), phase: 'queued' }),
       });
       tracker.pending.push(
         handle.result().then(

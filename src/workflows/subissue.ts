@@ -9,6 +9,7 @@ import {
   setCurrentDetails,
   sleep,
   uuid4,
+  type ActivityInterfaceFor,
 } from '@temporalio/workflow';
 import type { AgentSessionActivities, HostBoundActivities, SharedActivities } from '../activities/index.js';
 import { buildSubissuePrompt } from '../core/prompts.js';
@@ -19,6 +20,8 @@ import { installApprovalBook } from './approvals.js';
 import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
 import { subissueBranch, subissueLabel } from '../shared/ids.js';
 import { DEFAULT_RUN_SETTINGS, PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
+import { subissueSearchFields } from '../shared/visibility.js';
+import { upsertCcpSearchAttributes } from './visibility.js';
 
 export interface SubissueWorkflowInput {
   repo: RepoRef;
@@ -54,10 +57,18 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   const label = subissueLabel(sub.number);
   const branch = subissueBranch(sub.number);
   let phase: SubissuePhase = 'queued';
-  // The Web UI's "current details": what the subissue does now, and what it waits for from a person.
-  const showDetails = (needsYou?: PendingApproval | null) => setCurrentDetails(needsYou
-    ? `**needs you**: ${needsYou.tool} \`${needsYou.subject}\` (${needsYou.reason}) — \`ccp approve ${sub.number}\` or \`ccp deny ${sub.number} --reason "…"\``
-    : `#${sub.number} ${sub.title}: ${phase}${agentWait.note()}`);
+  let needsYou: PendingApproval | null = null;
+  const searchFields = subissueSearchFields(repo, input.parent.number, sub); // the host joins once it is claimed
+  // What the Web UI shows, kept current on every change: the search attributes (CcpPhase says "needs-you" or
+  // "usage-limit" while it waits on either) and the "current details": what the subissue does now, and what it
+  // waits for from a person.
+  const showDetails = () => {
+    const shownPhase = needsYou ? 'needs-you' : agentWait.current()?.usageLimitUntil ? 'usage-limit' : phase;
+    upsertCcpSearchAttributes({ ...searchFields, phase: shownPhase });
+    setCurrentDetails(needsYou
+      ? `**needs you**: ${needsYou.tool} \`${needsYou.subject}\` (${needsYou.reason}) — \`ccp approve ${sub.number}\` or \`ccp deny ${sub.number} --reason "…"\``
+      : `#${sub.number} ${sub.title}: ${phase}${agentWait.note()}`);
+  };
   const agentWait = installAgentWait((wait) => {
     showDetails();
     void reportToParent(input.parent.workflowId, { number: sub.number, phase, wait });
@@ -70,13 +81,17 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   };
   installApprovalBook({
     timeoutMs: (settings.needsYouMinutes ?? DEFAULT_RUN_SETTINGS.needsYouMinutes ?? 30) * 60_000,
-    onChange: (needsYou) => {
-      showDetails(needsYou);
+    onChange: (oldest) => {
+      needsYou = oldest;
+      showDetails();
       void reportToParent(input.parent.workflowId, { number: sub.number, phase, needsYou });
     },
   });
+  showDetails();
 
   const host = await shared.claimHost();
+  searchFields.host = host.hostId;
+  showDetails();
   const onHost = proxyActivities<HostBoundActivities>({
     taskQueue: host.hostQueue,
     startToCloseTimeout: '10 minutes',
@@ -99,7 +114,8 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   await onHost.mirrorCreate({ label, title: sub.title });
   try {
     await report({ phase: 'worktree' });
-    const worktree = await onHost.prepareWorktree({ repo, label, branch, startPoint: `origin/${input.baseBranch}` });
+    const worktree = await onHost.prepareWorktree.executeWithOptions({ summary: `worktree on ${branch} for #${sub.number}` },
+      [{ repo, label, branch, startPoint: `origin/${input.baseBranch}` }]);
     await onHost.mirrorLog({ label, line: `worktree ready at ${worktree.path} on ${branch}` });
 
     await report({ phase: 'agent' });
@@ -110,23 +126,25 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       timeoutMs: settings.agentTimeoutMinutes * 60_000,
       // One conversation per subissue, chosen once (deterministic in the workflow): every attempt continues it.
       sessionId: uuid4(),
-    }, (line) => onHost.mirrorLog({ label, line }));
+    }, (line) => onHost.mirrorLog({ label, line }), `agent for #${sub.number} on host ${host.hostId}`);
     await onHost.mirrorLog({ label, line: `agent finished in pane ${session.paneId} (${session.approvals.length} approvals)` });
 
     await report({ phase: 'pushing', paneId: session.paneId });
-    await onHost.commitAndPush({
+    await onHost.commitAndPush.executeWithOptions({ summary: `push ${branch} for #${sub.number}` }, [{
       worktreePath: worktree.path,
       branch,
       base: `origin/${input.baseBranch}`,
       message: `Work on #${sub.number}: ${sub.title}`,
-    });
-    const pr = await github.openPullRequest({ repo, parentNumber: input.parent.number, sub, branch, base: input.baseBranch });
+    }]);
+    const pr = await github.openPullRequest.executeWithOptions({ summary: `PR for #${sub.number} into ${input.baseBranch}` },
+      [{ repo, parentNumber: input.parent.number, sub, branch, base: input.baseBranch }]);
     const prRef = { number: pr.number, url: pr.url, merged: pr.merged };
     await onHost.mirrorFinish({ label, exitCode: 0, summary: `PR #${pr.number} opened: ${pr.url}` });
     await onHost.removeWorktree({ worktreePath: worktree.path });
     await report({ phase: 'pr-open', pr: prRef });
 
-    const merged = await waitingForMerge.waitForMerge({ repo, pullNumber: pr.number, pollSeconds: settings.mergePollSeconds });
+    const merged = await waitingForMerge.waitForMerge.executeWithOptions({ summary: `wait for PR #${pr.number} of #${sub.number} to merge` },
+      [{ repo, pullNumber: pr.number, pollSeconds: settings.mergePollSeconds }]);
     const outcome = { number: sub.number, pr: { number: merged.number, url: merged.url, merged: true } };
     await report({ phase: 'merged', pr: outcome.pr });
     return outcome;
@@ -147,15 +165,18 @@ type AgentRun = Parameters<AgentSessionActivities['runAgent']>[0];
 /** Runs the agent session; when the agent itself fails, gives it up to `attempts` tries in all, each continuing the
  * conversation of the one before (same session id, told why). */
 async function runAgentWithAttempts(
-  agent: AgentSessionActivities,
+  agent: ActivityInterfaceFor<AgentSessionActivities>,
   attempts: number,
   run: AgentRun,
   log: (line: string) => Promise<void>,
+  summary: string,
 ): ReturnType<AgentSessionActivities['runAgent']> {
   let resumeReason: string | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await agent.runAgent(resumeReason ? { ...run, resumeReason } : run);
+      // The Web UI names the activity: "agent for #301 on host h1" (", attempt 2 of 2" when the agent had to try again).
+      return await agent.runAgent.executeWithOptions({ summary: attempt > 1 ? `${summary}, attempt ${attempt} of ${attempts}` : summary },
+        [resumeReason ? { ...run, resumeReason } : run]);
     } catch (err) {
       const agentFailed = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === AGENT_FAILED;
       if (!agentFailed || attempt >= attempts) throw err;

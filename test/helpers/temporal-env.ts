@@ -7,11 +7,12 @@ import { DEV_SERVER_EXTRA_ARGS } from '../../src/stack/temporal-server.js';
 
 const ATTEMPTS = 4;
 
-export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
+/** `extraArgs`: what `ccp up` gives its dev server, unless a test wants a server set up otherwise. */
+export async function startTestTemporal(extraArgs: string[] = DEV_SERVER_EXTRA_ARGS): Promise<TestWorkflowEnvironment> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await TestWorkflowEnvironment.createLocal({
-        server: { executable: { type: 'existing-path', path: toolPath('temporal') }, extraArgs: DEV_SERVER_EXTRA_ARGS },
+        server: { executable: { type: 'existing-path', path: toolPath('temporal') }, extraArgs },
       });
     } catch (err) {
       if (attempt >= ATTEMPTS || !/did not start within/.test(String(err))) throw err;

@@ -4,6 +4,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createAgentActivities } from '../../src/activities/agent.js';
 import { UsageLimited, type AgentAdapter, type AgentSessionRequest, type AgentSessionResult } from '../../src/agents/types.js';
+import { CCP_SEARCH_ATTRIBUTES } from '../../src/shared/visibility.js';
 import type { SubissueWorkflowInput } from '../../src/workflows/subissue.js';
 import { subissue } from '../helpers/agent-bed.js';
 import { startStubWorkflowEnv, type StubWorkflowEnv } from '../helpers/stub-worker.js';
@@ -80,7 +81,10 @@ test('held back by the gate: retried at the reset, no attempt used, "waiting for
     shown = await details(handle);
   }
   expect(shown).toContain(`waiting for usage limit until ${until.toISOString().slice(11, 16)} UTC`);
+  const phase = async () => (await handle.describe()).typedSearchAttributes.get(CCP_SEARCH_ATTRIBUTES.phase);
+  expect(await phase()).toBe('usage-limit'); // the Web UI's `CcpPhase = "usage-limit"` finds it meanwhile
   await handle.result();
+  expect(await phase()).toBe('merged');
   const mine = calls.filter((c) => c.label === 'subissue-81');
   expect(mine).toHaveLength(2);
   // The retry waited for the reset (a Temporal timer), not the usual backoff.
