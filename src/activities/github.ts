@@ -1,6 +1,6 @@
 // GitHub activities: thin wrappers over the GitHub adapter, idempotent under Temporal's retries.
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { GitHubError, type GitHubAdapter } from '../adapters/github.js';
+import { subIssuesUnavailable, type GitHubAdapter } from '../adapters/github.js';
 import { withGitHubFailures } from './github-failures.js';
 import {
   parentSummaryComment,
@@ -14,6 +14,7 @@ import {
   subissueTitle,
   type SummaryRow,
 } from '../core/templates.js';
+import { subissuesFromGitHub } from '../core/existing-subissues.js';
 import { dependencyOrder } from '../core/plan.js';
 import { subissueBranch } from '../shared/ids.js';
 import type { CreatedSubissue, IssueSummary, Plan, PullRequestRef, RepoRef } from '../shared/types.js';
@@ -22,15 +23,11 @@ export interface FetchedIssue extends IssueSummary {
   defaultBranch: string;
 }
 
-/** GitHub statuses meaning "sub-issues are not available here" (older GHES, feature off): the link is a nicety. */
-const SUB_ISSUES_UNAVAILABLE = new Set([403, 404, 410, 422]);
-
 async function linkUnderParent(github: GitHubAdapter, repo: RepoRef, parentNumber: number, issue: IssueSummary): Promise<void> {
   try {
     await github.addSubIssue(repo, parentNumber, issue.id);
   } catch (err) {
-    // A rate limit (403/429) is not a missing feature: only refusals mean the link is not available here.
-    if (!(err instanceof GitHubError) || err.kind !== 'refused' || err.status === undefined || !SUB_ISSUES_UNAVAILABLE.has(err.status)) throw err;
+    if (!subIssuesUnavailable(err)) throw err;
     // The body already names the parent; a missing native link must not stop the work.
     Context.current().log.warn('could not link sub-issue under its parent; going on without the link', {
       parent: parentNumber,
@@ -54,6 +51,29 @@ export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
         github.getDefaultBranch(input.repo),
       ]);
       return { ...issue, defaultBranch };
+    },
+
+    /**
+     * The parent's sub-issues on GitHub (`found`; none: it is to be planned), as subissues to work on. ccp's own come
+     * back as planned; hand-filed ones are worked on as they are, except closed ones no ccp PR finished (done by hand).
+     */
+    async existingSubissues(input: { repo: RepoRef; parent: IssueSummary }): Promise<{ found: number; subissues: CreatedSubissue[] }> {
+      const { repo, parent } = input;
+      let children: IssueSummary[];
+      try {
+        children = await github.listSubIssues(repo, parent.number);
+      } catch (err) {
+        if (!subIssuesUnavailable(err)) throw err;
+        // No sub-issues API here: nothing could have been linked either, so the issue is planned as before.
+        return { found: 0, subissues: [] };
+      }
+      const subissues: CreatedSubissue[] = [];
+      for (const { own, state, ...sub } of subissuesFromGitHub(parent, children)) {
+        const mergedPr = state === 'closed' ? await mergedPullRequestOf(github, repo, sub.number) : undefined;
+        if (state === 'closed' && !own && !mergedPr) continue;
+        subissues.push({ ...sub, ...(mergedPr ? { mergedPr } : {}) });
+      }
+      return { found: children.length, subissues };
     },
 
     /** Creates each planned subissue once (hidden marker, look-before-create) and links it under the parent. */

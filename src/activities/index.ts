@@ -20,6 +20,8 @@ export interface ActivityDeps {
   repoPath: string;
   worktreesDir: string;
   pueueGroup: string;
+  /** The user's planning prompt template (CCP_PLAN_TEMPLATE, $CCP_HOME/prompts/plan.md); absent: ccp's own. */
+  planTemplate?: string;
   /** The GitHub repository of `repoPath`, when known (host activities refuse work for another one). */
   repo?: RepoRef;
   /** This worker process shutting down: running agent sessions detach (or stop) and go back to the queue.
@@ -28,10 +30,10 @@ export interface ActivityDeps {
 }
 
 /** Activities of the shared task queue: any host may run them. */
-export function createSharedActivities(deps: Pick<ActivityDeps, 'github' | 'agent' | 'queues' | 'repoPath'>) {
+export function createSharedActivities(deps: Pick<ActivityDeps, 'github' | 'agent' | 'queues' | 'repoPath' | 'planTemplate'>) {
   return {
     ...withHeartbeats(createGitHubActivities({ github: deps.github })),
-    ...withHeartbeats(createAnalyzerActivities({ agent: deps.agent, repoPath: deps.repoPath })),
+    ...withHeartbeats(createAnalyzerActivities({ agent: deps.agent, repoPath: deps.repoPath, planTemplate: deps.planTemplate })),
     ...createHostInfoActivities(deps.queues),
   };
 }

@@ -27,6 +27,15 @@ export class GitHubError extends Error {
   }
 }
 
+/** GitHub statuses meaning "sub-issues are not available here" (older GHES, feature off). */
+const SUB_ISSUES_UNAVAILABLE = new Set([403, 404, 410, 422]);
+
+/** The sub-issues API is not there for this repository: linking is a nicety, and no issue can have sub-issues. A rate
+ * limit (403/429) is not a missing feature: only refusals mean that. */
+export function subIssuesUnavailable(err: unknown): err is GitHubError {
+  return err instanceof GitHubError && err.kind === 'refused' && err.status !== undefined && SUB_ISSUES_UNAVAILABLE.has(err.status);
+}
+
 const SECOND = 1000;
 // GitHub's advice when a limit names no time: "wait for at least one minute before retrying".
 const UNNAMED_LIMIT_WAIT_MS = 60 * SECOND;

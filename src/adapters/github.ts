@@ -7,7 +7,7 @@ import { Octokit } from '@octokit/rest';
 import type { IssueSummary, PullRequestRef, RepoRef } from '../shared/types.js';
 import { describeFailure, GitHubError, statusOf, wrapError, type HttpFailure } from './github-errors.js';
 
-export { GitHubError, type GitHubFailureKind } from './github-errors.js';
+export { GitHubError, subIssuesUnavailable, type GitHubFailureKind } from './github-errors.js';
 
 export interface CreateIssueInput {
   title: string;
@@ -30,6 +30,8 @@ export interface GitHubAdapter {
   findIssueByMarker(repo: RepoRef, label: string, marker: string): Promise<IssueSummary | undefined>;
   /** Links `subIssueId` (an issue **id**) under the parent issue number; idempotent. */
   addSubIssue(repo: RepoRef, parentNumber: number, subIssueId: number): Promise<void>;
+  /** The parent's sub-issues (GitHub's sub-issues API), in their order there, open and closed. */
+  listSubIssues(repo: RepoRef, parentNumber: number): Promise<IssueSummary[]>;
   createPullRequest(repo: RepoRef, input: CreatePullRequestInput): Promise<PullRequestRef>;
   /** The newest PR whose head is `branch` (in the same repo), open or closed. */
   findPullRequestByHead(repo: RepoRef, branch: string): Promise<PullRequestRef | undefined>;
@@ -184,6 +186,9 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
       }
     });
 
+  const subIssuesOf = (repo: RepoRef, parentNumber: number) =>
+    octokit.paginate(octokit.rest.issues.listSubIssues, { ...at(repo), issue_number: parentNumber, per_page: 100 });
+
   return {
     getIssue: (repo, issueNumber) =>
       call(`read issue #${issueNumber}`, repo, async () => {
@@ -222,10 +227,12 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
         } catch (error) {
           if (statusOf(error) !== 422) throw error;
           // 422 covers "already linked" (fine: idempotent) and real refusals; the parent's list tells them apart.
-          const children = await octokit.paginate(octokit.rest.issues.listSubIssues, { ...at(repo), issue_number: parentNumber, per_page: 100 });
-          if (!children.some((child) => child.id === subIssueId)) throw error;
+          if (!(await subIssuesOf(repo, parentNumber)).some((child) => child.id === subIssueId)) throw error;
         }
       }),
+
+    listSubIssues: (repo, parentNumber) =>
+      call(`list the sub-issues of #${parentNumber}`, repo, async () => (await subIssuesOf(repo, parentNumber)).map(toIssue)),
 
     createPullRequest: (repo, input) =>
       call(`open a pull request from ${input.head} into ${input.base}`, repo, async () =>

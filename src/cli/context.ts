@@ -4,6 +4,8 @@ import { InvalidArgumentError } from 'commander';
 import { createGitHubAdapter, resolveGitHubToken } from '../adapters/github.js';
 import { loadSessionPolicy } from '../agents/policy-port.js';
 import { loadConfig, type CcpConfig } from '../config/config.js';
+import { loadPlanTemplate } from '../config/plan-template-file.js';
+import { PlanTemplateError } from '../core/plan-template.js';
 import { parseIssueNumbers as parseNumbers } from '../shared/ids.js';
 import { stackInfo } from '../stack/stack.js';
 import { AuthError, UsageError } from './errors.js';
@@ -44,6 +46,17 @@ export async function checkBeforeStart(config: CcpConfig, env: NodeJS.ProcessEnv
   if (!(await resolveGitHubToken(env))) throw new AuthError(NO_TOKEN);
   // The same loader as the worker's: a policy file the worker would refuse is refused here.
   loadSessionPolicy(config.agent.policyFile);
+  usablePlanTemplate(config);
+}
+
+/** The planning template the worker would use (ccp's own without a file); a bad one is a usage error. */
+export function usablePlanTemplate(config: CcpConfig): string {
+  try {
+    return loadPlanTemplate(config.planTemplate);
+  } catch (err) {
+    if (err instanceof PlanTemplateError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 export async function githubFor(config: CcpConfig, env: NodeJS.ProcessEnv) {

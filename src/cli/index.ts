@@ -7,6 +7,7 @@ import { registerDebugCommand } from './commands/debug.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerGcCommand } from './commands/gc.js';
 import { registerLogsCommand } from './commands/logs.js';
+import { registerPlanCommand } from './commands/plan.js';
 import { registerQueueCommands } from './commands/queue.js';
 import { registerStackCommands } from './commands/stack.js';
 import { registerStartCommand } from './commands/start.js';
@@ -26,6 +27,7 @@ const program = new Command('ccp')
   .showHelpAfterError();
 
 registerStackCommands(program);
+registerPlanCommand(program);
 registerStartCommand(program);
 registerStatusCommand(program);
 registerSteerCommands(program);

@@ -16,7 +16,7 @@ import { DEFAULT_RUN_SETTINGS, type RepoRef, type RunSettings } from '../shared/
 import { answerSubissue, waitingRequests, type WaitingRequest } from './approvals.js';
 import { connectTemporal, temporalTarget } from './connection.js';
 import { NotFoundError } from './errors.js';
-import { parentHandle, startParents, type StartResult } from './parents.js';
+import { parentHandle, startParents, type StartOptions, type StartResult } from './parents.js';
 import { fetchParentStatuses } from './statuses.js';
 
 export interface CcpClientOptions {
@@ -88,13 +88,14 @@ export class CcpClient {
   /** One parent workflow per issue. An issue with a running or finished run is not started again (its result says
    * why); a failed run is started again, keeping what was merged. The stack must be up (`ccp up`): this only starts
    * workflows. */
-  start(repo: Repo, issueNumbers: number[], settings: Partial<RunSettings> = {}): Promise<StartResult[]> {
-    return startParents(this.temporal, this.taskQueue, toRepo(repo), issueNumbers, { ...this.settings, ...settings });
+  start(repo: Repo, issueNumbers: number[], settings: Partial<RunSettings> = {}, options: StartOptions = {})
+    : Promise<StartResult[]> {
+    return startParents(this.temporal, this.taskQueue, toRepo(repo), issueNumbers, { ...this.settings, ...settings }, options);
   }
 
   /** `ccp add`: the same as `start`, which never brings the stack up from here. */
-  add(repo: Repo, issueNumbers: number[], settings?: Partial<RunSettings>): Promise<StartResult[]> {
-    return this.start(repo, issueNumbers, settings);
+  add(repo: Repo, issueNumbers: number[], settings?: Partial<RunSettings>, options?: StartOptions): Promise<StartResult[]> {
+    return this.start(repo, issueNumbers, settings, options);
   }
 
   /** What `ccp status --json` shows: the parents' own status queries, sorted by issue number. */

@@ -4,7 +4,8 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { legacyParentWorkflowId, parentWorkflowId } from '../shared/ids.js';
 import { parentStartOptions } from '../shared/visibility.js';
-import type { RepoRef, RunSettings } from '../shared/types.js';
+import { PlanError, validatePlan } from '../core/plan.js';
+import type { Plan, RepoRef, RunSettings } from '../shared/types.js';
 import type { ParentIssueInput } from '../workflows/parent-issue.js';
 
 export interface StartResult {
@@ -15,13 +16,22 @@ export interface StartResult {
   note?: string;
 }
 
+export interface StartOptions {
+  /** The split to use instead of asking the agent (`ccp start --plan`), for one issue: checked with the analyzer's
+   * rules (PlanError otherwise). It is used as given, also beside sub-issues the issue may have on GitHub. */
+  plan?: Plan;
+}
+
 export async function startParents(
   client: Client,
   taskQueue: string,
   repo: RepoRef,
   issueNumbers: number[],
   settings: RunSettings,
+  options: StartOptions = {},
 ): Promise<StartResult[]> {
+  if (options.plan && issueNumbers.length !== 1) throw new PlanError(`a plan splits one issue, not ${issueNumbers.length}`);
+  const plan = options.plan && validatePlan(options.plan);
   const results: StartResult[] = [];
   for (const issueNumber of issueNumbers) {
     const workflowId = parentWorkflowId(repo, issueNumber);
@@ -31,7 +41,7 @@ export async function startParents(
         note: `issue #${issueNumber} is still running under the id an earlier ccp gave it (${legacy}); nothing new started` });
       continue;
     }
-    const input: ParentIssueInput = { repo, issueNumber, settings };
+    const input: ParentIssueInput = { repo, issueNumber, settings, ...(plan ? { plan } : {}) };
     try {
       await client.workflow.start('parentIssueWorkflow', {
         taskQueue,

@@ -33,6 +33,7 @@ const envSchema = z.object({
   CCP_SANDBOX: z.enum(['on', 'off'], { error: 'CCP_SANDBOX must be on or off' }).default('on'),
   CCP_AGENT_PERMISSION_MODE: z.string().default('default'),
   CCP_POLICY_FILE: z.string().optional(),
+  CCP_PLAN_TEMPLATE: z.string().optional(),
   CCP_MERGE_POLL_SECONDS: positiveInt('CCP_MERGE_POLL_SECONDS').default(DEFAULT_RUN_SETTINGS.mergePollSeconds),
   CCP_AGENT_TIMEOUT_MINUTES: positiveInt('CCP_AGENT_TIMEOUT_MINUTES').default(DEFAULT_RUN_SETTINGS.agentTimeoutMinutes),
   CCP_AGENT_ATTEMPTS: positiveInt('CCP_AGENT_ATTEMPTS').default(DEFAULT_RUN_SETTINGS.agentAttempts),
@@ -70,6 +71,8 @@ export interface CcpConfig {
     /** Minutes without progress before a session is nudged, then ended as stalled (CCP_STALL_MINUTES). */
     stallMinutes: number;
   };
+  /** The planning prompt's template (CCP_PLAN_TEMPLATE, else $CCP_HOME/prompts/plan.md if there); undefined = ccp's. */
+  planTemplate?: string;
   run: RunSettings;
   paths: { state: string; logs: string; run: string; worktrees: string; pueue: string; temporalDb: string; approvals: string };
 }
@@ -119,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       stallMinutes: e.CCP_STALL_MINUTES,
       policyFile: e.CCP_POLICY_FILE ?? (existsSync(path.join(home, 'policy.json')) ? path.join(home, 'policy.json') : undefined),
     },
+    // Like the policy file: an explicit one must exist, the default one is used when the user created it.
+    planTemplate: e.CCP_PLAN_TEMPLATE
+      ?? (existsSync(path.join(home, 'prompts', 'plan.md')) ? path.join(home, 'prompts', 'plan.md') : undefined),
     run: {
       mergePollSeconds: e.CCP_MERGE_POLL_SECONDS,
       agentTimeoutMinutes: e.CCP_AGENT_TIMEOUT_MINUTES,

@@ -1,10 +1,9 @@
 // The analyzer's plan: schema, parsing from model text, and validation (2–5 subissues, known dependencies, no
 // cycles). Pure: used by activities before anything is created on GitHub.
 import { z } from 'zod';
-import { PRIORITIES, type Plan } from '../shared/types.js';
+import { MAX_SUBISSUES, MIN_SUBISSUES, PRIORITIES, type Plan } from '../shared/types.js';
 
-export const MIN_SUBISSUES = 2;
-export const MAX_SUBISSUES = 5;
+export { MAX_SUBISSUES, MIN_SUBISSUES };
 
 const plannedSubissueSchema = z.object({
   key: z.string().trim().min(1).max(40).regex(/^[a-z0-9][a-z0-9-]*$/, 'lowercase letters, digits and dashes'),
@@ -15,6 +14,7 @@ const plannedSubissueSchema = z.object({
   acceptanceCriteria: z.array(z.string().trim().min(1)).min(1),
   technicalContext: z.string().trim().default(''),
   dependsOn: z.array(z.string()).default([]),
+  group: z.string().trim().min(1).max(60).optional(),
 });
 
 export const planSchema = z.object({
@@ -42,27 +42,64 @@ export function extractJsonObject(text: string): unknown {
   }
 }
 
-/** Validates shape and graph; returns the plan with defaults filled in. Throws PlanError saying what is wrong. */
-export function validatePlan(input: unknown): Plan {
+/** One thing wrong with a plan: where (a path into the plan object) and what, said in full. */
+export interface PlanProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
+/** The fields a plan may have, top level and per subissue (a plan file's typo like "dependson" is named). */
+export const PLAN_FIELDS = Object.keys(planSchema.shape);
+export const SUBISSUE_FIELDS = Object.keys(plannedSubissueSchema.shape);
+
+/**
+ * Everything wrong with a plan (shape, then graph), or the plan with defaults filled in. `strict` also names fields
+ * the schema does not know: a person's plan file, where a misspelt field would silently be dropped.
+ */
+export function planProblems(input: unknown, options: { strict?: boolean } = {}): { plan?: Plan; problems: PlanProblem[] } {
+  const problems: PlanProblem[] = options.strict ? unknownFields(input) : [];
   const parsed = planSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'plan'}: ${i.message}`);
-    throw new PlanError(`invalid plan: ${problems.join('; ')}`);
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+      problems.push({ path, message: `${path.join('.') || 'plan'}: ${issue.message}` });
+    }
+    return { problems };
   }
   const plan: Plan = parsed.data;
-  const keys = new Set<string>();
-  for (const sub of plan.subissues) {
-    if (keys.has(sub.key)) throw new PlanError(`invalid plan: duplicate key "${sub.key}"`);
-    keys.add(sub.key);
-  }
-  for (const sub of plan.subissues) {
-    for (const dep of sub.dependsOn) {
-      if (!keys.has(dep)) throw new PlanError(`invalid plan: "${sub.key}" depends on unknown key "${dep}"`);
-      if (dep === sub.key) throw new PlanError(`invalid plan: "${sub.key}" depends on itself`);
-    }
-  }
+  const at = new Map<string, number>();
+  plan.subissues.forEach((sub, i) => {
+    if (at.has(sub.key)) problems.push({ path: ['subissues', i, 'key'], message: `duplicate key "${sub.key}"` });
+    else at.set(sub.key, i);
+  });
+  plan.subissues.forEach((sub, i) => sub.dependsOn.forEach((dep, j) => {
+    const path = ['subissues', i, 'dependsOn', j];
+    if (dep === sub.key) problems.push({ path, message: `"${sub.key}" depends on itself` });
+    else if (!at.has(dep)) problems.push({ path, message: `"${sub.key}" depends on unknown key "${dep}"` });
+  }));
+  if (problems.length > 0) return { problems };
   const cycle = findCycle(plan);
-  if (cycle) throw new PlanError(`invalid plan: dependency cycle ${cycle.join(' -> ')}`);
+  if (cycle) problems.push({ path: ['subissues', at.get(cycle[0]) ?? 0, 'dependsOn'], message: `dependency cycle ${cycle.join(' -> ')}` });
+  return problems.length > 0 ? { problems } : { plan, problems };
+}
+
+function unknownFields(input: unknown): PlanProblem[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(input)) return [];
+  const unknown = (object: Record<string, unknown>, known: string[], path: Array<string | number>) =>
+    Object.keys(object).filter((k) => !known.includes(k)).map((k) => ({
+      path: [...path, k], message: `${[...path, k].join('.')}: unknown field (known: ${known.join(', ')})` }));
+  const subs = Array.isArray(input.subissues) ? input.subissues : [];
+  return [
+    ...unknown(input, PLAN_FIELDS, []),
+    ...subs.flatMap((sub, i) => (isObject(sub) ? unknown(sub, SUBISSUE_FIELDS, ['subissues', i]) : [])),
+  ];
+}
+
+/** Validates shape and graph; returns the plan with defaults filled in. Throws PlanError saying what is wrong. */
+export function validatePlan(input: unknown): Plan {
+  const { plan, problems } = planProblems(input);
+  if (!plan) throw new PlanError(`invalid plan: ${problems.map((p) => p.message).join('; ')}`);
   return plan;
 }
 

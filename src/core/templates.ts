@@ -44,6 +44,45 @@ export function renderSubissueBody(parent: IssueSummary, sub: PlannedSubissue, d
   return lines.join('\n');
 }
 
+/** What renderSubissueBody wrote, read back from an issue ccp created (maybe edited on GitHub since): the plan's
+ * fields, and the numbers it depends on. Undefined for an issue without ccp's marker. */
+export function readSubissueBody(body: string):
+  (Omit<PlannedSubissue, 'title' | 'dependsOn'> & { parentNumber: number; dependsOnNumbers: number[] }) | undefined {
+  const marker = /<!-- ccp:subissue parent=(\d+) key=([^\s>]+) -->/.exec(body);
+  if (!marker) return undefined;
+  // The footer (from the last rule) holds the marker only; a rule inside the description stays in it.
+  const footer = body.lastIndexOf('\n---\n');
+  const text = footer >= 0 ? body.slice(0, footer) : body;
+  const field = (name: string) => new RegExp(`^\\*\\*${name}\\*\\*: *(.*)$`, 'm').exec(text)?.[1].trim() ?? '';
+  const sections = new Map<string, string[]>();
+  let current: string[] | undefined;
+  for (const line of text.split('\n')) {
+    const heading = /^## (.+)$/.exec(line);
+    if (heading) sections.set(heading[1].trim(), (current = []));
+    else current?.push(line);
+  }
+  const section = (name: string) => (sections.get(name) ?? []).join('\n').trim();
+  const priority = (Object.keys(PRIORITY_TITLES) as Priority[])
+    .find((p) => PRIORITY_TITLES[p].toLowerCase() === field('Priority').toLowerCase()) ?? 'normal';
+  const hours = Number(field('Estimated Hours'));
+  const technicalContext = section('Technical Context');
+  return {
+    parentNumber: Number(marker[1]),
+    key: marker[2],
+    estimatedHours: Number.isFinite(hours) && hours > 0 ? hours : 0,
+    priority,
+    description: section('Description'),
+    acceptanceCriteria: (sections.get('Acceptance Criteria') ?? []).flatMap((l) => /^\s*- \[[ xX]\] (.+)$/.exec(l)?.[1].trim() ?? []),
+    technicalContext: technicalContext === '_none given_' ? '' : technicalContext,
+    dependsOnNumbers: [...field('Depends On').matchAll(/#(\d+)/g)].map((m) => Number(m[1])),
+  };
+}
+
+/** A subissue's title without the "[#<parent>] " ccp puts before it on GitHub. */
+export function plannedTitle(githubTitle: string): string {
+  return githubTitle.replace(/^\[#\d+\] /, '');
+}
+
 export function pullRequestTitle(sub: Pick<CreatedSubissue, 'number' | 'title'>): string {
   return `[Subissue #${sub.number}] ${sub.title}`;
 }

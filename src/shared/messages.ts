@@ -55,7 +55,8 @@ export interface ParentStatus {
   paused: boolean;
   subissues: SubissueStatus[];
   error?: string;
-  /** Why nothing was done, when nothing was (e.g. the issue was already closed). */
+  /** Why nothing was done, when nothing was (e.g. the issue was already closed), or where its subissues came from
+   * when they were not planned (sub-issues it had on GitHub). */
   note?: string;
 }
 

@@ -38,6 +38,10 @@ export interface Plan {
   subissues: PlannedSubissue[];
 }
 
+/** How many subissues a plan has: the analyzer's prompt says so, plan validation holds it. */
+export const MIN_SUBISSUES = 2;
+export const MAX_SUBISSUES = 5;
+
 export interface CreatedSubissue extends PlannedSubissue {
   number: number;
   id: number;

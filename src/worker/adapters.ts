@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ActivityDeps } from '../activities/index.js';
+import type { AgentAdapter } from '../agents/types.js';
 import { createAgent } from '../agents/registry.js';
 import { createGitAdapter } from '../adapters/git.js';
 import { createGitHubAdapter, resolveGitHubToken } from '../adapters/github.js';
@@ -42,6 +43,30 @@ export function createPueueFromConfig(config: CcpConfig) {
   return createPueueAdapter({ dir: config.paths.pueue, pueueBinary: toolPath('pueue'), pueuedBinary: toolPath('pueued') });
 }
 
+/** The configured agent (CCP_AGENT), as the worker runs it; `ccp plan` asks the same one. */
+export function createAgentFromConfig(config: CcpConfig, tmux: TmuxAdapter = createTmuxFromConfig(config)): AgentAdapter {
+  return createAgent(config.agent.name, {
+    command: config.agent.command,
+    home: config.agent.home,
+    seedHome: config.agent.home !== undefined,
+    preTrustWorktrees: config.agent.preTrust,
+    env: config.agent.env,
+    permissionMode: config.agent.permissionMode,
+    policyFile: config.agent.policyFile,
+    auditLog: config.paths.approvals,
+    stateDir: config.paths.state,
+    worktreesDir: config.paths.worktrees,
+    sandbox: config.agent.sandbox,
+    needsYouTimeoutMs: (config.run.needsYouMinutes ?? 30) * 60_000,
+    stallMs: config.agent.stallMinutes * 60_000,
+    tmux,
+    session: config.tmux.session,
+    // A lost tmux server: the sessions that resume after it need their panes back.
+    ensureSession: () => ensureWorkerSession(config, tmux),
+    runDir: path.join(config.paths.run, 'agents'),
+  });
+}
+
 export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.ProcessEnv = process.env): Promise<ActivityDeps> {
   const token = await resolveGitHubToken(env);
   if (!token) {
@@ -52,26 +77,8 @@ export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.Pr
   const tmux = createTmuxFromConfig(config);
   return {
     github: createGitHubAdapter({ token, baseUrl: config.github.apiUrl, throttle: config.github.throttle }),
-    agent: createAgent(config.agent.name, {
-      command: config.agent.command,
-      home: config.agent.home,
-      seedHome: config.agent.home !== undefined,
-      preTrustWorktrees: config.agent.preTrust,
-      env: config.agent.env,
-      permissionMode: config.agent.permissionMode,
-      policyFile: config.agent.policyFile,
-      auditLog: config.paths.approvals,
-      stateDir: config.paths.state,
-      worktreesDir: config.paths.worktrees,
-      sandbox: config.agent.sandbox,
-      needsYouTimeoutMs: (config.run.needsYouMinutes ?? 30) * 60_000,
-      stallMs: config.agent.stallMinutes * 60_000,
-      tmux,
-      session: config.tmux.session,
-      // A lost tmux server: the sessions that resume after it need their panes back.
-      ensureSession: () => ensureWorkerSession(config, tmux),
-      runDir: path.join(config.paths.run, 'agents'),
-    }),
+    agent: createAgentFromConfig(config, tmux),
+    planTemplate: config.planTemplate,
     git: createGitAdapter(),
     pueue: createPueueFromConfig(config),
     queues: { hostId: queues.hostId, hostQueue: queues.hostQueue, agentQueue: queues.agentQueue },

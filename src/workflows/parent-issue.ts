@@ -5,6 +5,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -24,7 +25,7 @@ import {
   type SubissueStatus,
 } from '../shared/messages.js';
 import { subissueWorkflowId } from '../shared/ids.js';
-import { PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
+import { PRIORITY_KEYS, type CreatedSubissue, type Plan, type RepoRef, type RunSettings } from '../shared/types.js';
 import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
 import { failureMessage, subissueWorkflow } from './subissue.js';
 import { ccpSearchAttributes, subissueSearchFields, subissueSummary } from '../shared/visibility.js';
@@ -34,6 +35,8 @@ export interface ParentIssueInput {
   repo: RepoRef;
   issueNumber: number;
   settings: RunSettings;
+  /** A plan the user gave (`ccp start --plan`, validated there): used instead of asking the agent. */
+  plan?: Plan;
 }
 
 export interface ParentOutcome {
@@ -105,12 +108,29 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
     const baseBranch = settings.baseBranch || issue.defaultBranch;
     if (stopReason) return stopped(status);
 
-    status.phase = 'planning';
-    const plan = await analyzer.planSubissues({ repo, issue, timeoutMs: 10 * 60_000 });
-    if (stopReason) return stopped(status);
+    // Split once: the sub-issues it already has on GitHub are the plan (ccp's own from an earlier run, or filed by
+    // hand); a plan given to `ccp start --plan` is used as it is; otherwise the agent plans. (patched: runs started
+    // before this step existed replay without it.)
+    const existing = input.plan || !patched('existing-subissues') ? undefined
+      : await github.existingSubissues({ repo, parent: issue });
+    let created: CreatedSubissue[];
+    if (existing && existing.found > 0) {
+      created = existing.subissues;
+      const found = existing.found === 1 ? 'a sub-issue' : `${existing.found} sub-issues`;
+      status.note = `#${issue.number} already has ${found} on GitHub: working on those, not planning again`;
+      if (created.length === 0) {
+        status.phase = 'closed';
+        status.note = `every sub-issue of #${issue.number} is closed already: nothing to do`;
+        return outcome(status, 'closed');
+      }
+    } else {
+      status.phase = 'planning';
+      const plan = input.plan ?? await analyzer.planSubissues({ repo, issue, timeoutMs: 10 * 60_000 });
+      if (stopReason) return stopped(status);
 
-    status.phase = 'creating-subissues';
-    const created = await github.createSubissues({ repo, parent: issue, plan });
+      status.phase = 'creating-subissues';
+      created = await github.createSubissues({ repo, parent: issue, plan });
+    }
     status.subissues = created.map(toStatus);
     status.phase = 'running';
 

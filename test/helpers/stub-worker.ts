@@ -28,7 +28,9 @@ export async function startStubWorkflowEnv(taskQueue: string, activities: object
   const queues = { hostId: 'h', hostQueue: taskQueue, agentQueue: taskQueue };
   const worker = await Worker.create({
     connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, ...workflowSource(),
-    activities: { claimHost: async () => queues, ...STUB_HOST_ACTIVITIES, ...activities },
+    // A parent's issue has no sub-issues on GitHub unless a test says so: it is planned.
+    activities: { claimHost: async () => queues, existingSubissues: async () => ({ found: 0, subissues: [] }),
+      ...STUB_HOST_ACTIVITIES, ...activities },
   });
   const running = worker.run();
   return {

@@ -8,17 +8,24 @@ import { connectCcp } from '../client.js';
 import { checkBeforeStart, configWith, githubFor, output, parseIssueNumbers, stackLines, stackProgress, workersOption }
   from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
+import { checkPlanFits, readPlanFile } from '../plan.js';
 import { preflightIssues } from '../preflight.js';
 
 interface StartFlags {
   repo?: string;
   workers?: number;
   json?: boolean;
+  plan?: string;
 }
 
 /** Preflight, then one parent workflow per issue that passed; `bringUp` starts the stack first (`ccp start`). */
 async function startIssues(issues: string, flags: StartFlags, bringUp: boolean): Promise<void> {
   const numbers = parseIssueNumbers(issues);
+  // A plan splits one issue: given several, which one it is for would be a guess.
+  if (flags.plan !== undefined && numbers.length !== 1) {
+    throw new UsageError(`--plan takes one issue, not ${numbers.length}: start the others without it (each is planned)`);
+  }
+  const plan = flags.plan === undefined ? undefined : readPlanFile(flags.plan);
   const { config, env } = configWith(flags);
   const repo = await resolveRepo(config);
   await checkBeforeStart(config, env);
@@ -31,11 +38,13 @@ async function startIssues(issues: string, flags: StartFlags, bringUp: boolean):
   if (!bringUp && !running && !config.temporal.external) {
     throw new UsageError('ccp is not running here: `ccp start` brings it up and starts the issues');
   }
-  const checked = await preflightIssues(await githubFor(config, env), repo, numbers);
+  const github = await githubFor(config, env);
+  const checked = await preflightIssues(github, repo, numbers);
   for (const { reason } of checked.refused) console.error(`ccp: not started: ${reason}`);
   if (checked.ok.length === 0) throw new UsageError('nothing started: fix the issue numbers above and try again');
+  if (plan && flags.plan) await checkPlanFits(github, repo, checked.ok[0], plan, flags.plan);
   if (bringUp) await up(config, env, stackProgress);
-  const results = await (await connectCcp(config)).start(repo, checked.ok.map((i) => i.number));
+  const results = await (await connectCcp(config)).start(repo, checked.ok.map((i) => i.number), {}, { plan });
   output(flags.json, { started: results, refused: checked.refused }, () => [
     ...results.map((r) => (r.started ? `started #${r.issueNumber} as workflow ${r.workflowId}` : r.note ?? '')),
     ...(bringUp ? stackLines(config) : []),
@@ -50,6 +59,7 @@ export function registerStartCommand(program: Command): void {
     .argument('<issues>', 'issue numbers, e.g. 123 or 123,124')
     .option('-r, --repo <owner/name>', 'GitHub repository (default: CCP_REPO, else the origin remote)')
     .option('-w, --workers <n>', 'worker panes (agents at once)', workersOption)
+    .option('--plan <file>', 'use this plan (JSON, as `ccp plan --json` prints it) instead of planning; one issue only')
     .option('--json', 'print what was started (and refused) as JSON')
     .action((issues: string, flags: StartFlags) => startIssues(issues, flags, true));
 
@@ -58,6 +68,7 @@ export function registerStartCommand(program: Command): void {
     .description('add parent issues to the running system (checked like `ccp start`; brings nothing up)')
     .argument('<issues>', 'issue numbers, e.g. 126,127')
     .option('-r, --repo <owner/name>', 'GitHub repository (default: CCP_REPO, else the origin remote)')
+    .option('--plan <file>', 'use this plan (JSON, as `ccp plan --json` prints it) instead of planning; one issue only')
     .option('--json', 'print what was started (and refused) as JSON')
     .action((issues: string, flags: StartFlags) => startIssues(issues, flags, false));
 }
