@@ -235,7 +235,10 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
     if (flags.keep) {
       log('--keep: everything stays up; press Ctrl-C to stop. To drive it from another shell:');
       console.log(demoExportLine(config, env));
-      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      // Ctrl-C, a kill or a closed terminal: each ends the wait, and the stack goes down below.
+      await new Promise<void>((resolve) => {
+        for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
+      });
     }
   } catch (err) {
     failure = (err as Error).message;

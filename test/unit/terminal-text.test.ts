@@ -12,6 +12,13 @@ test('a line rewritten after a carriage return shows what stayed on screen', () 
   expect(terminalText('abcdef\rXY')).toBe('XYcdef');
 });
 
+test('charset and cursor save/restore escapes go; cursor moves along the line place the text', () => {
+  expect(terminalText('\x1b(B\x1b7/context\x1b[1CShow\x1b[3Cwhat\x1b8\x1b[C!')).toBe('/context Show   what !');
+  // Claude Code's footer, as its pane log has it: words placed at absolute columns.
+  expect(terminalText('manual\x1b[12Gmode\x1b[17Gon\x1b[20G·\x1b[22Gesc')).toBe('manual     mode on · esc');
+  expect(terminalText('abcdef\x1b[3D\x1b[K!')).toBe('abc!');
+});
+
 test('runs of blank lines become one', () => {
   expect(terminalText('a\n\n\n\n\nb')).toBe('a\n\nb');
 });

@@ -36,7 +36,7 @@ export function registerLogsCommand(program: Command): void {
       const read = async (): Promise<string> => {
         const pane = (await tmux.listPanes(config.tmux.session).catch(() => [])).find((p) => p.task === label && !p.dead);
         if (pane) return (await tmux.capturePane(pane.id, HISTORY_LINES)).trimEnd();
-        if (existsSync(paneLog)) return terminalText(readFileSync(paneLog, 'latin1').slice(-2_000_000)).trimEnd();
+        if (existsSync(paneLog)) return terminalText(readFileSync(paneLog, 'utf8').slice(-2_000_000)).trimEnd();
         return '';
       };
       let shown = (await read()).split('\n');
