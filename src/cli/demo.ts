@@ -157,7 +157,10 @@ function whatFailed(statuses: ParentStatus[], parents: DemoSummary['parents']): 
 export function demoExportLine(config: CcpConfig, env: NodeJS.ProcessEnv): string {
   const vars: Record<string, string | undefined> = {
     CCP_HOME: config.home,
-    CCP_TEMPORAL_ADDRESS: config.temporal.address,
+    // The port, not CCP_TEMPORAL_ADDRESS: the second shell then sees the demo's own dev server (so `ccp down`
+    // there stops it too), not an external cluster.
+    CCP_TEMPORAL_PORT: String(config.temporal.port),
+    CCP_TEMPORAL_UI_PORT: String(config.temporal.uiPort),
     CCP_GITHUB_API_URL: env.CCP_GITHUB_API_URL,
     CCP_REPO: env.CCP_REPO,
     GITHUB_TOKEN: env.GITHUB_TOKEN,
