@@ -5,7 +5,7 @@
 import { clockTime } from '../core/usage-limit.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 import { noPaint, paintPhase, type Paint } from './paint.js';
-import { queueCounts, type WorkerPaneView } from './status-view.js';
+import { queueCounts, throughput, type WorkerPaneView } from './status-view.js';
 
 export interface DashboardInput {
   parents: ParentStatus[];
@@ -27,7 +27,7 @@ export function renderDashboard(input: DashboardInput): string[] {
   const subs = parents.flatMap((p) => p.subissues);
   const c = queueCounts(parents);
   const needYou = subs.filter((s) => s.needsYou && s.phase === 'agent').length;
-  const t = throughputFigures(subs, workers.length, now);
+  const t = throughputFigures(parents, workers.length, now);
   const head = [
     `${paint('bold', 'ccp')} ${now.toISOString().slice(11, 19)} UTC${input.upSince ? ` · up ${duration(now.getTime() - input.upSince.getTime())}` : ''}` +
       ` · ${workers.filter((w) => w.task).length}/${workers.length} workers busy`,
@@ -87,15 +87,15 @@ export interface ThroughputFigures {
   idlePercent: number;
 }
 
-export function throughputFigures(subs: SubissueStatus[], workers: number, now: Date): ThroughputFigures {
+/** `ccp status`'s throughput (PRs in the last hour, minutes per subissue) plus today's count, the rate per worker
+ * and the idle share. */
+export function throughputFigures(parents: ParentStatus[], workers: number, now: Date): ThroughputFigures {
+  const { lastHour, meanMinutes } = throughput(parents, now);
+  const subs = parents.flatMap((p) => p.subissues);
   const at = (iso?: string) => (iso ? Date.parse(iso) : NaN);
-  const opened = subs.filter((s) => s.prOpenedAt);
-  const lastHour = opened.filter((s) => now.getTime() - at(s.prOpenedAt) <= HOUR_MS).length;
   const midnight = new Date(now);
   midnight.setUTCHours(0, 0, 0, 0);
-  const today = opened.filter((s) => at(s.prOpenedAt) >= midnight.getTime()).length;
-  const spans = opened.filter((s) => s.startedAt).map((s) => at(s.prOpenedAt) - at(s.startedAt));
-  const meanMinutes = spans.length ? spans.reduce((a, b) => a + b, 0) / spans.length / 60_000 : undefined;
+  const today = subs.filter((s) => s.prOpenedAt && at(s.prOpenedAt) >= midnight.getTime()).length;
   // Busy time in the last hour: each subissue from its start to its PR (or now, while it works).
   const from = now.getTime() - HOUR_MS;
   let busy = 0;

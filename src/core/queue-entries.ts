@@ -1,6 +1,7 @@
 // `ccp queue show`: every subissue not done yet, by state, in the order ccp will take them, each with why it waits.
 // Pure: read off the parents' statuses with the same rules the parent workflow schedules by (core/scheduling.ts).
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
+import { PRIORITY_RANK } from './scheduling.js';
 
 export const QUEUE_STATES = ['needs-you', 'running', 'ready', 'pending', 'in-review', 'failed', 'blocked'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
@@ -14,8 +15,6 @@ export interface QueueEntry {
   why: string;
 }
 
-const RANK: Record<string, number> = { critical: 0, high: 1, normal: 2, low: 3 };
-
 export function queueEntries(parents: ParentStatus[]): QueueEntry[] {
   const entries: QueueEntry[] = [];
   for (const parent of parents) {
@@ -27,7 +26,7 @@ export function queueEntries(parents: ParentStatus[]): QueueEntry[] {
   }
   // Within a state, dispatch order: priority first, then the older (lower) number.
   return entries.sort((a, b) => QUEUE_STATES.indexOf(a.state) - QUEUE_STATES.indexOf(b.state)
-    || RANK[a.priority] - RANK[b.priority] || a.number - b.number);
+    || PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.number - b.number);
 }
 
 function place(sub: SubissueStatus, parent: ParentStatus, byKey: Map<string, SubissueStatus>)

@@ -3,6 +3,8 @@ import type { SubissuePhase, SubissueStatus } from '../shared/messages.js';
 
 const DONE_FOR_DEPENDENTS: ReadonlySet<SubissuePhase> = new Set(['merged']);
 const UNREACHABLE: ReadonlySet<SubissuePhase> = new Set(['failed', 'blocked', 'stopped']);
+/** Dispatch order of priorities: the most urgent first. */
+export const PRIORITY_RANK: Readonly<Record<SubissueStatus['priority'], number>> = { critical: 0, high: 1, normal: 2, low: 3 };
 export const TERMINAL_PHASES: ReadonlySet<SubissuePhase> = new Set(['merged', 'failed', 'blocked', 'stopped']);
 
 export interface ScheduleDecision {
@@ -25,8 +27,7 @@ export function decideStarts(subissues: SubissueStatus[], paused: boolean): Sche
     if (failed) decision.block.push({ sub, because: `dependency #${failed.number} ${failed.phase}` });
     else if (!paused && deps.every((d) => DONE_FOR_DEPENDENTS.has(d.phase))) decision.start.push(sub);
   }
-  const rank: Record<string, number> = { critical: 0, high: 1, normal: 2, low: 3 };
-  decision.start.sort((a, b) => rank[a.priority] - rank[b.priority] || a.number - b.number);
+  decision.start.sort((a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.number - b.number);
   return decision;
 }
 

@@ -12,7 +12,7 @@ import { isAlive as isPidAlive } from '../stack/processes.js';
 
 export const WORKER_LOST = 'WorkerLost';
 
-interface InflightEntry {
+export interface InflightEntry {
   workflowId: string;
   runId: string;
   activityId: string;
@@ -46,6 +46,25 @@ export function inflightLedger(dir: string): ActivityInterceptorsFactory {
   });
 }
 
+/** The ledger's entries with their files, and the files that do not parse (a write torn by a kill, or one under way). */
+export function readInflightEntries(dir: string): { entries: Array<{ file: string; entry: InflightEntry }>; unreadable: string[] } {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return { entries: [], unreadable: [] };
+  }
+  const read = { entries: [] as Array<{ file: string; entry: InflightEntry }>, unreadable: [] as string[] };
+  for (const file of names.map((name) => path.join(dir, name))) {
+    try {
+      read.entries.push({ file, entry: JSON.parse(readFileSync(file, 'utf8')) as InflightEntry });
+    } catch {
+      read.unreadable.push(file);
+    }
+  }
+  return read;
+}
+
 /** What Temporal says of an activity now: its current attempt, when it is running. */
 export type StartedAttempt = (entry: Pick<InflightEntry, 'workflowId' | 'runId' | 'activityId'>) => Promise<number | undefined>;
 
@@ -56,22 +75,10 @@ export type StartedAttempt = (entry: Pick<InflightEntry, 'workflowId' | 'runId' 
 export async function releaseLostActivities(dir: string, client: Client,
   startedAttempt: StartedAttempt = (entry) => runningAttempt(client, entry),
   isAlive: (pid: number) => boolean = isPidAlive): Promise<InflightEntry[]> {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-  } catch {
-    return [];
-  }
+  const { entries, unreadable } = readInflightEntries(dir);
+  for (const file of unreadable) rmSync(file, { force: true });
   const released: InflightEntry[] = [];
-  for (const name of names) {
-    const file = path.join(dir, name);
-    let entry: InflightEntry;
-    try {
-      entry = JSON.parse(readFileSync(file, 'utf8')) as InflightEntry;
-    } catch {
-      rmSync(file, { force: true });
-      continue;
-    }
+  for (const { file, entry } of entries) {
     if (entry.pid === process.pid || isAlive(entry.pid)) continue;
     try {
       if ((await startedAttempt(entry)) === entry.attempt) {

@@ -3,7 +3,7 @@
 // with the faults of the fault matrix: kill -9 of the worker or the Temporal server, tmux server loss, pueued loss.
 // `cleanRunReport` checks what every fault must leave behind and measures nothing; recovery times are reported.
 import { execa } from 'execa';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGitHubAdapter } from '../../src/adapters/github.js';
@@ -14,6 +14,7 @@ import type { ParentStatus } from '../../src/shared/messages.js';
 import type { FaultRule } from '../../src/standin/github/faults.js';
 import { isAlive } from '../../src/stack/processes.js';
 import { CCP_BIN } from '../../src/stack/stack.js';
+import { readInflightEntries } from '../../src/worker/inflight.js';
 
 export interface FaultBedOptions {
   workers?: number;
@@ -84,22 +85,9 @@ export async function startFaultBed(options: FaultBedOptions = {}) {
     workerPid: () => pid('worker'),
     /** Whether the current worker runs an activity of this type again (its in-flight ledger, src/worker/inflight.ts). */
     runs(activityType: string): boolean {
-      const dir = path.join(runDir, 'inflight');
-      let names: string[] = [];
-      try {
-        names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-      } catch {
-        return false;
-      }
       const worker = pid('worker');
-      return names.some((name) => {
-        try {
-          const entry = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as { pid: number; activityType: string };
-          return entry.pid === worker && entry.activityType === activityType;
-        } catch {
-          return false; // removed meanwhile
-        }
-      });
+      return readInflightEntries(path.join(runDir, 'inflight')).entries
+        .some(({ entry }) => entry.pid === worker && entry.activityType === activityType);
     },
     setMerging(on: boolean): void {
       merging = on;

@@ -75,6 +75,7 @@ test('cutting keeps colour codes whole and marks the cut', () => {
 test('durations and idle share read as people say them', () => {
   expect([45_000, 12 * 60_000, 185 * 60_000, 52 * 3_600_000].map(duration)).toEqual(['45s', '12m', '3h05m', '2d4h']);
   // One worker, busy for the last 30 minutes of the hour: half idle.
-  expect(throughputFigures([sub(1, 'agent', { startedAt: ago(30) })], 1, now).idlePercent).toBe(50);
-  expect(throughputFigures([], 2, now)).toEqual({ lastHour: 0, today: 0, meanMinutes: undefined, perWorkerHour: 0, idlePercent: 100 });
+  const one = (subissues: SubissueStatus[]): ParentStatus[] => [{ ...parents()[0], subissues }];
+  expect(throughputFigures(one([sub(1, 'agent', { startedAt: ago(30) })]), 1, now).idlePercent).toBe(50);
+  expect(throughputFigures(one([]), 2, now)).toEqual({ lastHour: 0, today: 0, meanMinutes: undefined, perWorkerHour: 0, idlePercent: 100 });
 });
