@@ -42,6 +42,8 @@ export interface GitHubAdapter {
    */
   pollPullRequest(repo: RepoRef, pullNumber: number, etag?: string): Promise<PolledPullRequest>;
   mergePullRequest(repo: RepoRef, pullNumber: number): Promise<void>;
+  /** Points an open PR at another base branch (`PATCH …/pulls/{n}` with `base`); GitHub refuses it for a closed PR. */
+  setPullRequestBase(repo: RepoRef, pullNumber: number, base: string): Promise<PullRequestRef>;
   /** One comment per `marker` (a hidden HTML comment inside `body`): updated in place, created only if missing. */
   upsertComment(repo: RepoRef, issueNumber: number, marker: string, body: string): Promise<void>;
   closeIssue(repo: RepoRef, issueNumber: number, reason: 'completed' | 'not_planned'): Promise<void>;
@@ -271,6 +273,10 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
           );
         }
       }),
+
+    setPullRequestBase: (repo, pullNumber, base) =>
+      call(`point pull request #${pullNumber} at ${base}`, repo, async () =>
+        toPull((await octokit.rest.pulls.update({ ...at(repo), pull_number: pullNumber, base })).data)),
 
     upsertComment: (repo, issueNumber, marker, body) =>
       call(`update the ccp comment on #${issueNumber}`, repo, async () => {

@@ -92,3 +92,55 @@ describe('merging pull requests in a real bare repository', () => {
     await expect(empty).rejects.toThrow(/No commits between main and empty/);
   });
 });
+
+describe('stacked pull requests: a PR based on another PR\'s branch', () => {
+  // What a person does on GitHub that ccp never does: close or reopen a PR.
+  const patchPull = (number: number, patch: { state: 'open' | 'closed' }) => fetch(`${standIn.url}/repos/acme/app/pulls/${number}`, {
+    method: 'PATCH', headers: { authorization: `token ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  const stack = async (name: string) => {
+    await fixture.pushBranch(`${name}/bottom`, 'main', { [`${name}-bottom.txt`]: 'bottom\n' });
+    await fixture.pushBranch(`${name}/top`, `${name}/bottom`, { [`${name}-top.txt`]: 'top\n' });
+    const bottom = await github.createPullRequest(repo, { head: `${name}/bottom`, base: 'main', title: 'bottom', body: '' });
+    const top = await github.createPullRequest(repo, { head: `${name}/top`, base: `${name}/bottom`, title: 'top', body: '' });
+    return { bottom, top };
+  };
+
+  test('its base can be PATCHed to the default branch; a closed PR keeps its base, a missing base is refused', async () => {
+    const { top } = await stack('retarget');
+    expect(top.base).toBe('retarget/bottom');
+    await expect(github.setPullRequestBase(repo, top.number, 'main')).resolves.toMatchObject({ base: 'main', state: 'open' });
+    await expect(github.getPullRequest(repo, top.number)).resolves.toMatchObject({ base: 'main' });
+    await expect(github.setPullRequestBase(repo, top.number, 'no-such-branch')).rejects.toThrow(/no-such-branch' was not found/);
+    expect((await patchPull(top.number, { state: 'closed' })).status).toBe(200);
+    await expect(github.setPullRequestBase(repo, top.number, 'retarget/bottom')).rejects.toThrow(/Cannot change the base branch of a closed pull request/);
+  });
+
+  test('merging the top into the bottom branch works like any merge; without auto-delete nothing is retargeted', async () => {
+    const { bottom, top } = await stack('plain');
+    await github.mergePullRequest(repo, bottom.number);
+    expect(await fixture.originGit('rev-parse', '--verify', 'refs/heads/plain/bottom')).toMatch(/^[0-9a-f]{40}$/);
+    await expect(github.getPullRequest(repo, top.number)).resolves.toMatchObject({ base: 'plain/bottom', state: 'open' });
+    await github.mergePullRequest(repo, top.number);
+    expect(await fixture.originGit('show', 'refs/heads/plain/bottom:plain-top.txt')).toBe('top');
+  });
+
+  test('with "automatically delete head branches", GitHub retargets the PRs into the merged head, then deletes it', async () => {
+    standIn.setRepoSettings('acme', 'app', { deleteBranchOnMerge: true });
+    try {
+      const { bottom, top } = await stack('auto');
+      await github.mergePullRequest(repo, bottom.number);
+      await expect(fixture.originGit('rev-parse', '--verify', '--quiet', 'refs/heads/auto/bottom')).rejects.toThrow();
+      await expect(github.getPullRequest(repo, top.number)).resolves.toMatchObject({ base: 'main', state: 'open' });
+    } finally {
+      standIn.setRepoSettings('acme', 'app', { deleteBranchOnMerge: false });
+    }
+  });
+
+  test('a base branch deleted by hand closes the PRs into it, and they cannot be reopened', async () => {
+    const { bottom, top } = await stack('byhand');
+    await github.mergePullRequest(repo, bottom.number);
+    await standIn.deleteBranch('acme', 'app', 'byhand/bottom');
+    await expect(github.getPullRequest(repo, top.number)).resolves.toMatchObject({ base: 'byhand/bottom', state: 'closed', merged: false });
+    expect((await patchPull(top.number, { state: 'open' })).status).toBe(422);
+  });
+});

@@ -27,6 +27,11 @@ export async function branchSha(gitDir: string, branch: string): Promise<string 
   }
 }
 
+/** Deletes a branch (as a push --delete or GitHub's automatic head-branch deletion does); fine when it is gone. */
+export async function deleteBranch(gitDir: string, branch: string): Promise<void> {
+  if (await branchSha(gitDir, branch)) await git(gitDir, ['update-ref', '-d', `refs/heads/${branch}`]);
+}
+
 /** Commits on `head` that `base` does not have. */
 export async function commitsAhead(gitDir: string, base: string, head: string): Promise<number> {
   return Number(await git(gitDir, ['rev-list', '--count', `refs/heads/${base}..refs/heads/${head}`]));

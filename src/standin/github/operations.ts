@@ -17,6 +17,7 @@ export const GITHUB_OPERATION_IDS = [
   'pulls/create',
   'pulls/list',
   'pulls/get',
+  'pulls/update',
   'pulls/merge',
   'pulls/check-if-merged',
   'search/issues-and-pull-requests',

@@ -1,7 +1,7 @@
 // Pull-request rules of the stand-in: opening one (branches must exist and differ) and merging it as a reviewer
 // would, including a real git merge and GitHub's closing keywords.
 import { createHash } from 'node:crypto';
-import { branchSha, commitsAhead, mergeBranches } from './git-merge.js';
+import { branchSha, commitsAhead, deleteBranch, mergeBranches } from './git-merge.js';
 import { ApiError, type IssueRecord, type PullInfo, type RepoRecord, type Store } from './store.js';
 
 export interface OpenPullInput {
@@ -58,10 +58,74 @@ export async function openPull(store: Store, repo: RepoRecord, input: OpenPullIn
   return store.createItem(repo, { title: input.title, body: input.body ?? null, pull }) as IssueRecord & { pull: PullInfo };
 }
 
-/** Pushes after the PR was opened move its head, as on GitHub. */
+/** Pushes after the PR was opened move its head (and base), as on GitHub. */
 export async function refreshHead(repo: RepoRecord, pull: PullInfo): Promise<void> {
   if (!repo.bareRepoPath || pull.merged) return;
   pull.headSha = (await branchSha(repo.bareRepoPath, pull.head)) ?? pull.headSha;
+  pull.baseSha = (await branchSha(repo.bareRepoPath, pull.base)) ?? pull.baseSha;
+}
+
+export interface PullPatch {
+  title?: string;
+  body?: string;
+  state?: 'open' | 'closed';
+  base?: string;
+}
+
+/** `PATCH …/pulls/{n}` with GitHub's rules: a closed PR keeps its base, the new base must exist and differ from the head. */
+export async function updatePull(store: Store, repo: RepoRecord, issue: IssueRecord & { pull: PullInfo }, patch: PullPatch): Promise<void> {
+  const pull = issue.pull;
+  if (patch.base !== undefined && patch.base !== pull.base) {
+    if (issue.state === 'closed' && patch.state !== 'open') throw customError('Cannot change the base branch of a closed pull request.', 'base');
+    if (patch.base === pull.head) throw customError(`The base branch ${patch.base} is the head branch of this pull request`, 'base');
+    const baseSha = repo.bareRepoPath ? await branchSha(repo.bareRepoPath, patch.base) : fakeSha(`${repo.id}:${patch.base}`);
+    if (!baseSha) throw customError(`Proposed base branch '${patch.base}' was not found`, 'base');
+    pull.base = patch.base;
+    pull.baseSha = baseSha;
+  }
+  if (patch.state !== undefined && patch.state !== issue.state) {
+    if (pull.merged) throw customError('A merged pull request cannot be reopened', 'state');
+    const missing = repo.bareRepoPath && patch.state === 'open'
+      ? (await Promise.all([pull.base, pull.head].map(async (b) => ((await branchSha(repo.bareRepoPath as string, b)) ? [] : [b])))).flat()
+      : [];
+    if (missing.length > 0) throw customError(`Could not open the pull request: branch ${missing.join(', ')} does not exist`, 'state');
+    setPullState(store, issue, patch.state);
+  }
+  if (patch.title !== undefined) issue.title = patch.title;
+  if (patch.body !== undefined) issue.body = patch.body;
+  store.touch(issue);
+}
+
+/** Pull requests have no state reason of their own (their issue's stays null). */
+function setPullState(store: Store, issue: IssueRecord, state: 'open' | 'closed'): void {
+  store.setState(issue, state);
+  issue.stateReason = null;
+}
+
+const openPullsOf = (repo: RepoRecord, match: (pull: PullInfo) => boolean) =>
+  [...repo.issues.values()].filter((issue): issue is IssueRecord & { pull: PullInfo } =>
+    issue.pull !== undefined && issue.state === 'open' && match(issue.pull));
+
+/**
+ * A branch deleted by a person (a push --delete, the refs API): GitHub closes the open PRs from it and the open PRs
+ * into it; the ones into it cannot be retargeted or reopened afterwards.
+ */
+export async function deleteBranchByHand(store: Store, repo: RepoRecord, branch: string): Promise<void> {
+  if (repo.bareRepoPath) await deleteBranch(repo.bareRepoPath, branch);
+  for (const issue of openPullsOf(repo, (pull) => pull.head === branch || pull.base === branch)) setPullState(store, issue, 'closed');
+}
+
+/**
+ * "Automatically delete head branches" after a merge: GitHub first retargets the open PRs into the merged head to
+ * the merged PR's base, then deletes the head branch (the default branch never).
+ */
+async function deleteMergedHead(repo: RepoRecord, merged: PullInfo): Promise<void> {
+  if (!repo.deleteBranchOnMerge || merged.head === repo.defaultBranch) return;
+  for (const issue of openPullsOf(repo, (pull) => pull.base === merged.head)) {
+    issue.pull.base = merged.base;
+    issue.pull.baseSha = merged.mergeCommitSha ?? issue.pull.baseSha;
+  }
+  if (repo.bareRepoPath) await deleteBranch(repo.bareRepoPath, merged.head);
 }
 
 const CLOSING = /\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+(?:([\w.-]+)\/([\w.-]+))?#(\d+)\b/gi;
@@ -123,5 +187,6 @@ export async function mergePull(store: Store, repo: RepoRecord, issue: IssueReco
       if (target && !target.pull && target.state === 'open') store.setState(target, 'closed', 'completed');
     }
   }
+  await deleteMergedHead(repo, pull);
   return sha;
 }

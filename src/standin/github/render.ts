@@ -54,6 +54,7 @@ export class Renderer {
         ? pathToFileURL(repo.bareRepoPath).href
         : `${this.urls.html}/${repo.owner}/${repo.name}.git`,
       default_branch: repo.defaultBranch,
+      delete_branch_on_merge: repo.deleteBranchOnMerge,
       has_issues: true,
       visibility: 'public',
       created_at: repo.createdAt,

@@ -1,7 +1,7 @@
 // One handler per GitHub operation the stand-in serves. Requests reach these only after openapi-backend validated
 // them against GitHub's description; replies are completed and validated against it by server.ts.
 import type { GitHubOperationId } from './operations.js';
-import { mergePull, openPull, parseHead, refreshHead } from './pulls.js';
+import { mergePull, openPull, parseHead, refreshHead, updatePull, type PullPatch } from './pulls.js';
 import type { Renderer } from './render.js';
 import { ApiError, type IssueRecord, type RepoRecord, type StateReason, type Store } from './store.js';
 
@@ -219,6 +219,12 @@ export function createRoutes(store: Store, render: Renderer): Record<GitHubOpera
 
     'pulls/get': async (request) => {
       const { repo, pull } = await pullOf(request);
+      return { status: 200, body: render.pull(repo, pull, true) };
+    },
+
+    'pulls/update': async (request) => {
+      const { repo, pull } = await pullOf(request);
+      await updatePull(store, repo, pull, (request.body ?? {}) as PullPatch);
       return { status: 200, body: render.pull(repo, pull, true) };
     },
 

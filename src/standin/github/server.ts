@@ -9,6 +9,7 @@ import { ADMIN_PREFIX, handleAdmin } from './admin.js';
 import { FaultBook, type FaultKind, type FaultRule, type FaultState } from './faults.js';
 import { startOpenApiGate } from './openapi-gate.js';
 import type { GitHubOperationId } from './operations.js';
+import { deleteBranchByHand } from './pulls.js';
 import { Renderer } from './render.js';
 import { createRoutes, type Reply, type RouteRequest } from './routes.js';
 import { ApiError, errorBody, Store, type CommentRecord, type IssueRecord, type RepoSeed } from './store.js';
@@ -60,6 +61,10 @@ export interface GitHubStandIn {
   requests(): RequestRecord[];
   /** 304 answers to conditional requests: polls that cost no rate limit. */
   notModifiedCount(operationId?: string): number;
+  /** Repository settings a maintainer changes in GitHub's UI: "Automatically delete head branches". */
+  setRepoSettings(owner: string, repo: string, settings: { deleteBranchOnMerge?: boolean }): void;
+  /** A person deletes a branch (push --delete, the refs API): GitHub closes the open PRs from and into it. */
+  deleteBranch(owner: string, repo: string, branch: string): Promise<void>;
 }
 
 /** A weak validator over the state fields of a reply (schema filling adds volatile placeholders, so not those). */
@@ -245,5 +250,9 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     faults: () => faults.list(),
     requests: () => log.map((record) => ({ ...record })),
     notModifiedCount,
+    setRepoSettings: (owner, repo, settings) => {
+      if (settings.deleteBranchOnMerge !== undefined) repoOf(owner, repo).deleteBranchOnMerge = settings.deleteBranchOnMerge;
+    },
+    deleteBranch: (owner, repo, branch) => deleteBranchByHand(store, repoOf(owner, repo), branch),
   };
 }

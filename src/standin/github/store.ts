@@ -72,6 +72,8 @@ export interface RepoRecord {
   name: string;
   defaultBranch: string;
   bareRepoPath?: string;
+  /** GitHub's "Automatically delete head branches" setting (`delete_branch_on_merge`). */
+  deleteBranchOnMerge: boolean;
   createdAt: string;
   nextNumber: number;
   issues: Map<number, IssueRecord>;
@@ -84,6 +86,7 @@ export interface RepoSeed {
   repo: string;
   defaultBranch?: string;
   bareRepoPath?: string;
+  deleteBranchOnMerge?: boolean;
 }
 
 const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -103,6 +106,7 @@ export class Store {
         name: seed.repo,
         defaultBranch: seed.defaultBranch ?? 'main',
         bareRepoPath: seed.bareRepoPath,
+        deleteBranchOnMerge: seed.deleteBranchOnMerge ?? false,
         createdAt: now(),
         nextNumber: 1,
         issues: new Map(),
