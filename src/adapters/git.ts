@@ -1,5 +1,5 @@
 // git adapter: the only module that runs `git`.
-import { existsSync, mkdirSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { redactSecrets } from '../core/env-scrub.js';
@@ -12,6 +12,9 @@ export interface CreateWorkspaceInput {
   /** Ref of the local clone the branch starts from when it exists nowhere yet, e.g. "origin/main". */
   startPoint: string;
 }
+
+/** Where a rebase stands: finished, or stopped at a commit whose changes conflict in `conflicts` (paths in the checkout). */
+export type RebaseOutcome = { done: true } | { done: false; conflicts: string[] };
 
 export interface GitAdapter {
   fetch(repoPath: string, remote?: string): Promise<void>;
@@ -30,7 +33,20 @@ export interface GitAdapter {
   commitAll(worktreePath: string, message: string): Promise<boolean>;
   /** Commits on HEAD that `base` does not have. */
   countCommitsAhead(worktreePath: string, base: string): Promise<number>;
-  push(worktreePath: string, branch: string, remote?: string): Promise<void>;
+  /** `force`: with a lease on what the remote-tracking branch says was pushed (none: the branch must not exist). */
+  push(worktreePath: string, branch: string, remote?: string, options?: { force?: boolean }): Promise<void>;
+  /** The best common ancestor of two commits. */
+  mergeBase(worktreePath: string, a: string, b: string): Promise<string>;
+  /** Updates the checkout's remote-tracking branches from the local clone's (fetched before). */
+  syncRemoteRefs(worktreePath: string, repoPath: string): Promise<void>;
+  /** `git rebase --onto <onto> <upstream>`: the commits after `upstream` replayed on `onto`; stops at conflicts. */
+  rebaseOnto(worktreePath: string, onto: string, upstream: string): Promise<RebaseOutcome>;
+  /**
+   * Goes on with a stopped rebase once its conflicts are resolved in the files (conflict markers gone): stages
+   * everything and continues, until it is done or stops at the next conflicts. Files still holding markers are
+   * returned as they are. Fine when no rebase is in progress.
+   */
+  continueRebase(worktreePath: string): Promise<RebaseOutcome>;
   currentBranch(repoPath: string): Promise<string>;
   /** The remote's URL with any user:password@ credentials removed (safe to log). */
   remoteUrl(repoPath: string, remote?: string): Promise<string>;
@@ -128,6 +144,40 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
     return ['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`];
   };
 
+  const addAll = async (worktreePath: string): Promise<void> => {
+    // The agent sandbox's mount points (empty files a killed agent's sandbox leaves behind) are not its work: ignored
+    // here as the agent's own git ignores them, through the excludes file ccp writes for its sessions.
+    const excludes = path.join(await run(worktreePath, ['rev-parse', '--absolute-git-dir']), 'ccp-sandbox-exclude');
+    await run(worktreePath, [...(existsSync(excludes) ? ['-c', `core.excludesFile=${excludes}`] : []), 'add', '-A']);
+  };
+
+  const rebasing = async (worktreePath: string): Promise<boolean> => {
+    const gitDir = await run(worktreePath, ['rev-parse', '--absolute-git-dir']);
+    return existsSync(path.join(gitDir, 'rebase-merge')) || existsSync(path.join(gitDir, 'rebase-apply'));
+  };
+
+  const unmergedFiles = async (worktreePath: string): Promise<string[]> =>
+    (await run(worktreePath, ['diff', '--name-only', '--diff-filter=U'])).split('\n').filter(Boolean);
+
+  /** Runs a rebase step (start, continue, skip) and says where it stands afterwards; other failures throw. */
+  const rebaseStep = async (worktreePath: string, args: string[]): Promise<RebaseOutcome> => {
+    // No editor (the commit messages stay), no hooks; ccp's identity as committer where the user has none.
+    const full = [...NO_HOOKS, '-c', 'core.editor=true', ...await identityArgs(worktreePath), 'rebase', ...args];
+    const result = await exec(worktreePath, full);
+    if (result.exitCode === 0 && !await rebasing(worktreePath)) return { done: true };
+    if (!await rebasing(worktreePath)) throw fail(worktreePath, full, result);
+    const conflicts = await unmergedFiles(worktreePath);
+    // Stopped without conflicts: the resolved commit turned out empty (its change is already on the new base).
+    if (conflicts.length === 0) return rebaseStep(worktreePath, ['--skip']);
+    return { done: false, conflicts };
+  };
+
+  const CONFLICT_MARKER = /^(?:<{7}|>{7})(?: |$)/m;
+  const stillConflicted = (worktreePath: string, file: string): boolean => {
+    const full = path.join(worktreePath, file);
+    return existsSync(full) && CONFLICT_MARKER.test(readFileSync(full, 'latin1'));
+  };
+
   return {
     async fetch(repoPath, remote = 'origin') {
       await run(repoPath, ['fetch', remote]);
@@ -180,10 +230,7 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
     },
 
     async commitAll(worktreePath, message) {
-      // The agent sandbox's mount points (empty files a killed agent's sandbox leaves behind) are not its work: ignored
-      // here as the agent's own git ignores them, through the excludes file ccp writes for its sessions.
-      const excludes = path.join(await run(worktreePath, ['rev-parse', '--absolute-git-dir']), 'ccp-sandbox-exclude');
-      await run(worktreePath, [...(existsSync(excludes) ? ['-c', `core.excludesFile=${excludes}`] : []), 'add', '-A']);
+      await addAll(worktreePath);
       // diff --quiet exits 0 when the index matches HEAD.
       if (await succeeds(worktreePath, ['diff', '--cached', '--quiet'])) return false;
       await run(worktreePath, [...NO_HOOKS, ...await identityArgs(worktreePath), 'commit', '-q', '-m', message]);
@@ -194,15 +241,38 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
       return Number(await run(worktreePath, ['rev-list', '--count', `${base}..HEAD`]));
     },
 
-    async push(worktreePath, branch, remote = 'origin') {
+    async push(worktreePath, branch, remote = 'origin', options = {}) {
       // No -u: setting an upstream writes the shared clone's config, which the agents' sandbox may hold locked.
-      const args = [...NO_HOOKS, 'push', remote, `refs/heads/${branch}:refs/heads/${branch}`];
+      const lease = options.force ? [`--force-with-lease=refs/heads/${branch}`] : [];
+      const args = [...NO_HOOKS, 'push', ...lease, remote, `refs/heads/${branch}:refs/heads/${branch}`];
       const result = await exec(worktreePath, args);
       if (result.exitCode === 0) return;
-      const rejected = /\[rejected\]|\[remote rejected\]|non-fast-forward|fetch first/.test(String(result.stderr));
+      const rejected = /\[rejected\]|\[remote rejected\]|non-fast-forward|fetch first|stale info/.test(String(result.stderr));
       throw fail(worktreePath, args, result, rejected
-        ? `${remote} refused ${branch}: it has commits this branch lacks (ccp never force-pushes)`
+        ? `${remote} refused ${branch}: it has commits this branch lacks (ccp force-pushes only its own rebases, with a lease)`
         : '');
+    },
+
+    async mergeBase(worktreePath, a, b) {
+      return run(worktreePath, ['merge-base', a, b]);
+    },
+
+    async syncRemoteRefs(worktreePath, repoPath) {
+      await run(worktreePath, ['fetch', '--quiet', '--no-tags', repoPath, '+refs/remotes/origin/*:refs/remotes/origin/*']);
+    },
+
+    async rebaseOnto(worktreePath, onto, upstream) {
+      return rebaseStep(worktreePath, ['--onto', onto, upstream]);
+    },
+
+    async continueRebase(worktreePath) {
+      if (!await rebasing(worktreePath)) return { done: true };
+      // Staged or not: a file added with its markers still in is no resolution either.
+      const changed = (await run(worktreePath, ['diff', '--name-only', 'HEAD'])).split('\n').filter(Boolean);
+      const conflicts = changed.filter((file) => stillConflicted(worktreePath, file));
+      if (conflicts.length > 0) return { done: false, conflicts };
+      await addAll(worktreePath);
+      return rebaseStep(worktreePath, ['--continue']);
     },
 
     async currentBranch(repoPath) {

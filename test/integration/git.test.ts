@@ -95,7 +95,7 @@ describe('git adapter', () => {
     await sh(other, 'push', '-q');
     writeFileSync(path.join(worktree, 'mine.txt'), 'mine\n');
     await git.commitAll(worktree, 'Mine');
-    await expect(git.push(worktree, BRANCH)).rejects.toThrow(/git .*push .* refused subissue\/7.*never force-pushes/s);
+    await expect(git.push(worktree, BRANCH)).rejects.toThrow(/git .*push .* refused subissue\/7.*only its own rebases/s);
   });
 
   it('removes the workspace, and removing twice is fine', async () => {
