@@ -6,6 +6,7 @@ import type { PueueAdapter } from '../adapters/pueue.js';
 import type { RepoRef } from '../shared/types.js';
 import { createAgentActivities, type WorkerShutdownSignal } from './agent.js';
 import { createAnalyzerActivities } from './analyzer.js';
+import { createDispatchActivities } from './dispatch.js';
 import { createGitHubActivities } from './github.js';
 import { createHostActivities, createHostInfoActivities, type HostQueues } from './host.js';
 import { withHeartbeats } from './heartbeat.js';
@@ -35,6 +36,7 @@ export function createSharedActivities(deps: Pick<ActivityDeps, 'github' | 'agen
     ...withHeartbeats(createGitHubActivities({ github: deps.github })),
     ...withHeartbeats(createAnalyzerActivities({ agent: deps.agent, repoPath: deps.repoPath, planTemplate: deps.planTemplate })),
     ...createHostInfoActivities(deps.queues),
+    ...createDispatchActivities(),
   };
 }
 

@@ -1,6 +1,7 @@
 // Signals, queries and the status shapes they carry: one module shared by workflows, the CLI and any code that
 // steers ccp programmatically (`handle.signal(pauseSignal)`, `handle.query(parentStatusQuery)`).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DispatchChange, DispatchView, SlotRequest } from './dispatch.js';
 import type { Priority, PullRequestRef, RepoRef } from './types.js';
 
 export type SubissuePhase =
@@ -144,3 +145,16 @@ export const withdrawApprovalSignal = defineSignal<[{ id: string }]>('ccp.withdr
 export const approvalStateQuery = defineQuery<ApprovalState>('ccp.approvalState');
 /** From the agent activity: the session waits for a usage limit, went silent, or works again (null). */
 export const agentWaitSignal = defineSignal<[AgentWait | null]>('ccp.agentWait');
+
+// The dispatcher (src/workflows/dispatcher.ts): agent slots asked for and given back by subissue workflows,
+// controls changed by the CLI and the client.
+export const requestSlotSignal = defineSignal<[SlotRequest]>('ccp.requestSlot');
+/** The subissue's agent step ended (or it was stopped while it waited): its slot or request goes. */
+export const releaseSlotSignal = defineSignal<[{ workflowId: string }]>('ccp.releaseSlot');
+/** To the subissue: its agent may start now. */
+export const slotGrantedSignal = defineSignal<[{ grantedAt: string }]>('ccp.slotGranted');
+/** To the subissue: stop the agent now (a `--now` pause, workers removed `--now`); ask again, continue later. */
+export const slotRevokedSignal = defineSignal<[{ reason: string }]>('ccp.slotRevoked');
+/** Pause, resume, workers, group limits, priorities, delays: validated, answered with the state after it. */
+export const dispatchChangeUpdate = defineUpdate<DispatchView, [DispatchChange]>('ccp.dispatchChange');
+export const dispatchStateQuery = defineQuery<DispatchView>('ccp.dispatchState');

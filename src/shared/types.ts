@@ -32,6 +32,8 @@ export interface PlannedSubissue {
   dependsOn: string[];
   /** A group the plan puts it in (an area, a milestone), when the plan names one: the CcpGroup search attribute. */
   group?: string;
+  /** ISO time its agent may start at the earliest (a delay the plan or `ccp start --delay` gave). */
+  notBefore?: string;
 }
 
 export interface Plan {

@@ -5,6 +5,7 @@ import {
   CancellationScope,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   sleep,
@@ -15,6 +16,7 @@ import type { AgentSessionActivities, HostBoundActivities, SharedActivities } fr
 import { buildSubissuePrompt } from '../core/prompts.js';
 import { AGENT_FAILED } from '../shared/failures.js';
 import { subissueProgressSignal, type PendingApproval, type SubissuePhase, type SubissueProgress } from '../shared/messages.js';
+import { installAgentSlot } from './agent-slot.js';
 import { installAgentWait } from './agent-wait.js';
 import { installApprovalBook } from './approvals.js';
 import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
@@ -87,6 +89,7 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       void reportToParent(input.parent.workflowId, { number: sub.number, phase, needsYou });
     },
   });
+  const slot = installAgentSlot();
   showDetails();
 
   const host = await shared.claimHost();
@@ -118,15 +121,26 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       [{ repo, label, branch, startPoint: `origin/${input.baseBranch}` }]);
     await onHost.mirrorLog({ label, line: `worktree ready at ${worktree.path} on ${branch}` });
 
-    await report({ phase: 'agent' });
-    const session = await runAgentWithAttempts(agent, settings.agentAttempts, {
+    const run: AgentRun = {
       label,
       worktreePath: worktree.path,
       prompt: buildSubissuePrompt(repo, input.parent.number, sub),
       timeoutMs: settings.agentTimeoutMinutes * 60_000,
       // One conversation per subissue, chosen once (deterministic in the workflow): every attempt continues it.
       sessionId: uuid4(),
-    }, (line) => onHost.mirrorLog({ label, line }), `agent for #${sub.number} on host ${host.hostId}`);
+    };
+    const runSession = async (resumeReason?: string) => {
+      await report({ phase: 'agent' });
+      return runAgentWithAttempts(agent, settings.agentAttempts, resumeReason ? { ...run, resumeReason } : run,
+        (line) => onHost.mirrorLog({ label, line }), `agent for #${sub.number} on host ${host.hostId}`);
+    };
+    // The dispatcher says when the agent may start: worker counts, group limits, pauses, priorities and delays
+    // across every parent and host. (patched: runs started before it existed go straight to the agent queue.)
+    const session = patched('agent-dispatch')
+      ? await slot.run({ repo: `${repo.owner}/${repo.repo}`, parent: input.parent.number, subissue: sub.number, host: host.hostId,
+        group: sub.group, priority: sub.priority, ...(sub.notBefore ? { notBefore: sub.notBefore } : {}) },
+      runSession, () => void report({ phase: 'queued' }))
+      : await runSession();
     await onHost.mirrorLog({ label, line: `agent finished in pane ${session.paneId} (${session.approvals.length} approvals)` });
 
     await report({ phase: 'pushing', paneId: session.paneId });

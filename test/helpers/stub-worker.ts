@@ -4,6 +4,7 @@ import { startTestTemporal } from './temporal-env.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { workflowSource } from '../../src/worker/workers.js';
+import { createDispatchActivities } from '../../src/activities/dispatch.js';
 
 export interface StubWorkflowEnv {
   env: TestWorkflowEnvironment;
@@ -11,8 +12,10 @@ export interface StubWorkflowEnv {
   close(): Promise<void>;
 }
 
-/** Host activities every subissue needs, doing nothing; a test overrides what it looks at. */
+/** Host activities every subissue needs, doing nothing; a test overrides what it looks at. The dispatcher's own
+ * activities are the real ones: they only talk to this Temporal. */
 export const STUB_HOST_ACTIVITIES = {
+  ...createDispatchActivities(),
   mirrorCreate: async () => undefined,
   mirrorLog: async () => undefined,
   mirrorFinish: async () => undefined,

@@ -1,0 +1,83 @@
+// A subissue's agent slot from the dispatcher (src/workflows/dispatcher.ts): asked for right before the agent step,
+// held while the agent runs, given back after. A slot taken away (`ccp pause --now`, `ccp workers remove --now`)
+// cancels the running session; the caller asks again and the conversation continues.
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SharedActivities } from '../activities/index.js';
+import { dispatcherWorkflowId, type SlotRequest } from '../shared/dispatch.js';
+import { releaseSlotSignal, requestSlotSignal, slotGrantedSignal, slotRevokedSignal } from '../shared/messages.js';
+
+const dispatch = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
+export interface AgentSlot {
+  /** Runs `work` once a slot is granted; when the slot is taken away meanwhile, `work` is cancelled, a slot asked
+   * for again, and `work` run again with the reason (so it can continue where it stopped). */
+  run<T>(request: Omit<SlotRequest, 'workflowId' | 'requestedAt'>, work: (resumeReason?: string) => Promise<T>,
+    onWait?: () => void): Promise<T>;
+}
+
+export function installAgentSlot(): AgentSlot {
+  let granted = false;
+  let revoked: string | undefined;
+  let held: CancellationScope | undefined;
+  setHandler(slotGrantedSignal, () => {
+    granted = true;
+  });
+  setHandler(slotRevokedSignal, ({ reason }) => {
+    revoked = reason;
+    granted = false;
+    held?.cancel();
+  });
+  const dispatcherId = dispatcherWorkflowId(workflowInfo().taskQueue);
+  const workflowId = workflowInfo().workflowId;
+
+  const ask = async (request: SlotRequest): Promise<void> => {
+    try {
+      await getExternalWorkflowHandle(dispatcherId).signal(requestSlotSignal, request);
+    } catch {
+      // No dispatcher runs yet (a fresh server) or it was ended: the activity starts it along with the request.
+      await dispatch.requestAgentSlot(request);
+    }
+  };
+  const giveBack = () => CancellationScope.nonCancellable(async () => {
+    granted = false;
+    try {
+      await getExternalWorkflowHandle(dispatcherId).signal(releaseSlotSignal, { workflowId });
+    } catch {
+      // The dispatcher is gone: nothing is held there.
+    }
+  });
+
+  return {
+    async run(request, work, onWait) {
+      let resumeReason: string | undefined;
+      for (;;) {
+        revoked = undefined;
+        try {
+          await ask({ ...request, workflowId, requestedAt: new Date().toISOString() });
+          if (!granted) onWait?.();
+          await condition(() => granted);
+          held = new CancellationScope();
+          return await held.run(() => work(resumeReason));
+        } catch (err) {
+          // Cancelled by a revoked slot (not by a stop of the whole subissue): ask again, then go on.
+          if (!(revoked && isCancellation(err) && !CancellationScope.current().consideredCancelled)) throw err;
+          resumeReason = `ccp stopped this session (${revoked}); continue the task where you left off`;
+        } finally {
+          held = undefined;
+          await giveBack();
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// The dispatcher: one long-lived workflow per task queue that decides which subissue may start its agent session
+// now, across every parent and host (as the samples' mutex workflow does for a lock). It holds each host's worker
+// count, group limits, pauses at every level, live priorities and delays; subissue workflows ask for a slot right
+// before their agent step and give it back after. Rules: src/core/dispatch.ts.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SharedActivities } from '../activities/index.js';
+import { applyChange, decideDispatch, emptyDispatchState, refusal, settleRemovals, waitReason } from '../core/dispatch.js';
+import type { DispatchState, DispatchView, SlotRequest } from '../shared/dispatch.js';
+import {
+  dispatchChangeUpdate,
+  dispatchStateQuery,
+  releaseSlotSignal,
+  requestSlotSignal,
+  slotGrantedSignal,
+  slotRevokedSignal,
+} from '../shared/messages.js';
+
+export interface DispatcherInput {
+  /** Carried over continue-as-new. */
+  state?: DispatchState;
+}
+
+/** How often requests and holders are checked against their workflows (one terminated never gives its slot back). */
+const SWEEP_MS = 60_000;
+
+const sweeper = proxyActivities<SharedActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', maximumAttempts: 3 },
+});
+
+export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<void> {
+  const state = input.state ?? emptyDispatchState();
+  let dirty = true;
+  const view = (): DispatchView => {
+    const now = new Date().toISOString();
+    return { ...state, waiting: state.queue.map((r) => ({ ...r, why: waitReason(state, r, now) })) };
+  };
+
+  setHandler(dispatchStateQuery, view);
+  setHandler(requestSlotSignal, (request) => {
+    state.queue = state.queue.filter((r) => r.workflowId !== request.workflowId);
+    const holder = state.holders.find((h) => h.workflowId === request.workflowId);
+    // A holder asking again lost track of its grant (its workflow was reset): say it again.
+    if (holder) void tell(holder.workflowId, (h) => h.signal(slotGrantedSignal, { grantedAt: holder.grantedAt }));
+    else state.queue.push(request);
+    dirty = true;
+  });
+  setHandler(releaseSlotSignal, ({ workflowId }) => {
+    state.queue = state.queue.filter((r) => r.workflowId !== workflowId);
+    state.holders = state.holders.filter((h) => h.workflowId !== workflowId);
+    dirty = true;
+  });
+  setHandler(dispatchChangeUpdate, (change) => {
+    applyChange(state, change, new Date().toISOString());
+    dirty = true;
+    return view();
+  }, {
+    validator: (change) => {
+      const refused = refusal(change);
+      if (refused) throw new Error(refused);
+    },
+  });
+
+  let lastSweep = Date.now();
+  for (;;) {
+    const decision = decideDispatch(state, new Date().toISOString());
+    for (const { holder, reason } of decision.revoke) {
+      state.holders = state.holders.filter((h) => h !== holder);
+      void tell(holder.workflowId, (h) => h.signal(slotRevokedSignal, { reason }));
+    }
+    for (const request of decision.grant) {
+      const grantedAt = new Date().toISOString();
+      state.queue = state.queue.filter((r) => r !== request);
+      state.holders.push({ ...request, grantedAt });
+      void tell(request.workflowId, (h) => h.signal(slotGrantedSignal, { grantedAt }), () => release(request));
+    }
+    settleRemovals(state);
+    dirty = false;
+
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof dispatcherWorkflow>({ state });
+    }
+    const untilWake = decision.wakeAt ? Math.max(1, Date.parse(decision.wakeAt) - Date.now()) : Infinity;
+    const untilSweep = state.queue.length + state.holders.length > 0 ? Math.max(1, lastSweep + SWEEP_MS - Date.now()) : Infinity;
+    const timeout = Math.min(untilWake, untilSweep);
+    await (timeout === Infinity ? condition(() => dirty) : condition(() => dirty, timeout));
+    if (state.queue.length + state.holders.length > 0 && Date.now() - lastSweep >= SWEEP_MS) {
+      lastSweep = Date.now();
+      await sweep(state);
+    }
+  }
+
+  function release(request: SlotRequest): void {
+    state.holders = state.holders.filter((h) => h.workflowId !== request.workflowId);
+    dirty = true;
+  }
+}
+
+/** Drops requests and slots of workflows that ended without giving them back (terminated, reset). */
+async function sweep(state: DispatchState): Promise<void> {
+  const ids = [...new Set([...state.queue, ...state.holders].map((r) => r.workflowId))];
+  if (ids.length === 0) return;
+  const ended = new Set(await sweeper.endedWorkflows({ workflowIds: ids }));
+  state.queue = state.queue.filter((r) => !ended.has(r.workflowId));
+  state.holders = state.holders.filter((h) => !ended.has(h.workflowId));
+}
+
+/** Signals a subissue workflow; one that is gone cannot be told (`onGone` then cleans up after it). */
+async function tell(workflowId: string, send: (handle: ReturnType<typeof getExternalWorkflowHandle>) => Promise<void>,
+  onGone?: () => void): Promise<void> {
+  try {
+    await send(getExternalWorkflowHandle(workflowId));
+  } catch {
+    onGone?.();
+  }
+}
