@@ -6,7 +6,7 @@ import { PRIORITY_RANK } from './scheduling.js';
 
 export function emptyDispatchState(): DispatchState {
   return { hosts: {}, groupLimits: {}, paused: { all: false, groups: [], parents: [], subissues: [] }, pausedNow: [],
-    priorities: {}, delays: {}, queue: [], holders: [] };
+    priorities: {}, delays: {}, requeueNow: [], queue: [], holders: [] };
 }
 
 /** The parent's key of a subissue key: "owner/name#123.301" → "owner/name#123". */
@@ -87,6 +87,7 @@ export function fullBecause(state: DispatchState, request: SlotRequest, holders:
 }
 
 function revocationReason(state: DispatchState, holder: SlotGrant, holders: SlotGrant[]): string | undefined {
+  if (state.requeueNow.includes(subissueKeyOf(holder))) return 'put back in the queue by a person';
   const pause = pausedBy(state, holder);
   if (pause && state.pausedNow.some((scope) => scopeHolds(scope, holder))) return `paused now: ${pause}`;
   const host = state.hosts[holder.host];
@@ -146,6 +147,9 @@ export function applyChange(state: DispatchState, change: DispatchChange, now: s
       // An empty string records "no delay" on purpose, overriding the plan's.
       state.delays[change.subissue] = change.notBefore ?? '';
       return;
+    case 'requeue':
+      if (!state.requeueNow.includes(change.subissue)) state.requeueNow.push(change.subissue);
+      return;
   }
 }
 
@@ -163,8 +167,10 @@ export function refusal(change: DispatchChange): string | undefined {
   return undefined;
 }
 
-/** Drops the host's "remove now" once nothing beyond its count runs there any more. */
+/** After a decision: one-shot requests are done ("requeue"), and a host's "remove now" ends once nothing beyond its
+ * count runs there any more. */
 export function settleRemovals(state: DispatchState): void {
+  state.requeueNow = [];
   for (const [name, host] of Object.entries(state.hosts)) {
     if (host.removeNow && state.holders.filter((h) => h.host === name).length <= host.workers) delete host.removeNow;
   }

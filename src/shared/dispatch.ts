@@ -50,6 +50,8 @@ export interface DispatchState {
   priorities: Record<string, Priority>;
   /** `ccp queue delay`: overrides the plan's delay, by subissue key ("" = no delay). */
   delays: Record<string, string>;
+  /** Subissue keys whose running session goes back to the queue now (`pueue kill`, `ccp queue requeue`). */
+  requeueNow: string[];
   queue: SlotRequest[];
   holders: SlotGrant[];
 }
@@ -60,7 +62,8 @@ export type DispatchChange =
   | { kind: 'set-workers'; host: string; workers: number; now?: boolean }
   | { kind: 'set-group-limit'; group: string; limit: number | null }
   | { kind: 'set-priority'; subissue: string; priority: Priority }
-  | { kind: 'set-delay'; subissue: string; notBefore: string | null };
+  | { kind: 'set-delay'; subissue: string; notBefore: string | null }
+  | { kind: 'requeue'; subissue: string };
 
 /** What `ccp queue show`, `ccp workers list` and the dashboard read: the state and why each request waits. */
 export interface DispatchView extends DispatchState {

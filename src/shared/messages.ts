@@ -23,6 +23,10 @@ export interface SubissueStatus {
   priority: Priority;
   dependsOn: string[];
   phase: SubissuePhase;
+  /** Its group (the plan's, else the run's `--group`): group limits and pauses apply to it. */
+  group?: string;
+  /** ISO: its agent starts then at the earliest (the plan's delay; `ccp queue delay` changes it). */
+  notBefore?: string;
   workflowId?: string;
   pr?: Pick<PullRequestRef, 'number' | 'url' | 'merged'>;
   paneId?: string;
@@ -39,6 +43,7 @@ export interface SubissueStatus {
 }
 
 export type ParentPhase =
+  | 'scheduled' // `ccp start --delay`: begins at notBefore
   | 'fetching'
   | 'planning'
   | 'creating-subissues'
@@ -56,6 +61,8 @@ export interface ParentStatus {
   paused: boolean;
   subissues: SubissueStatus[];
   error?: string;
+  /** ISO: a scheduled parent begins then. */
+  notBefore?: string;
   /** Why nothing was done, when nothing was (e.g. the issue was already closed), or where its subissues came from
    * when they were not planned (sub-issues it had on GitHub). */
   note?: string;
@@ -131,6 +138,12 @@ export const pauseSignal = defineSignal('ccp.pause');
 export const resumeSignal = defineSignal('ccp.resume');
 export const stopSignal = defineSignal<[{ reason: string }]>('ccp.stop');
 export const subissueProgressSignal = defineSignal<[SubissueProgress]>('ccp.subissueProgress');
+/** `ccp queue priority 456 high`: the parent starts its waiting subissues in the new order (the dispatcher is told too). */
+export const setSubissuePrioritySignal = defineSignal<[{ number: number; priority: Priority }]>('ccp.setSubissuePriority');
+/** `ccp queue retry 301`: a subissue that failed for good (or was stopped) runs again, and what it blocked waits again. */
+export const retrySubissueSignal = defineSignal<[{ number: number }]>('ccp.retrySubissue');
+/** `ccp queue delay 123 2h` for a parent not begun yet: its new start time (null: now). */
+export const setParentDelaySignal = defineSignal<[{ notBefore: string | null }]>('ccp.setParentDelay');
 
 export const parentStatusQuery = defineQuery<ParentStatus>('ccp.parentStatus');
 

@@ -72,6 +72,8 @@ export interface RunSettings {
   baseBranch: string;
   /** How long a request no rule decides waits for a person (`ccp approve`/`ccp deny`) before it is denied. */
   needsYouMinutes?: number;
+  /** The group of subissues whose plan names none (`ccp start --group`). */
+  group?: string;
 }
 
 export const DEFAULT_RUN_SETTINGS: RunSettings = {
