@@ -57,6 +57,11 @@ try {
     if (t) timings.push(t);
   }
   const agentTotal = timings.reduce((a, t) => a + t.agentMs, 0);
+  // One cold pueue lookup (a status read, shared by every lookup of its moment) at the size the run left.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const lookupBegan = performance.now();
+  const pueueTasks = (await h.deps.pueue.status()).length;
+  const pueueLookupMs = Math.round(performance.now() - lookupBegan);
   const result = {
     ok: errors.length === 0 && finals.every((f) => f.status.phase === 'closed') && timings.length === finals.flatMap((f) => f.status.subissues).length,
     errors: [...errors, ...finals.flatMap((f) => (f.status.error ? [f.status.error] : []))],
@@ -73,6 +78,7 @@ try {
     /** Share of pane time with no agent running, over the whole run (planning and merging included). */
     idlePercent: Math.round((1 - agentTotal / (WORKERS * wallMs)) * 1000) / 10,
     workerPeakRssMB: Math.round(peakRss / 1024 / 1024),
+    pueueLookup: { tasks: pueueTasks, ms: pueueLookupMs },
   };
   console.log(JSON.stringify(result));
   process.exitCode = result.ok ? 0 : 1;

@@ -7,22 +7,10 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { redactSecrets, scrubEnv } from '../core/env-scrub.js';
 import { shellQuote } from '../core/shell.js';
+import { FINISHED, PueueError, RESTARTABLE, parseStatus, type PueueSnapshot, type PueueTask } from './pueue-status.js';
 
-export type PueueTaskState =
-  | 'Locked' | 'Stashed' | 'Queued' | 'Running' | 'Paused'
-  | 'Success' | 'Failed' | 'Killed' | 'Errored' | 'DependencyFailed' | 'FailedToSpawn';
-
-export interface PueueTask {
-  id: number;
-  label: string | null;
-  group: string;
-  state: PueueTaskState;
-  /** Exit code for Failed(n). */
-  exitCode?: number;
-  command: string;
-  path: string;
-  envs: Record<string, string>;
-}
+export type { PueueGroup, PueueSnapshot, PueueTask, PueueTaskState } from './pueue-status.js';
+export { PueueError } from './pueue-status.js';
 
 export interface PueueAdapter {
   readonly configPath: string;
@@ -30,8 +18,12 @@ export interface PueueAdapter {
   ensureDaemon(): Promise<void>;
   shutdown(): Promise<void>;
   ensureGroup(group: string, parallel: number): Promise<void>;
+  /** The daemon's tasks and groups; one read answers every caller for a moment (see STATUS_FRESH_MS). */
+  snapshot(): Promise<PueueSnapshot>;
   status(): Promise<PueueTask[]>;
   findByLabel(label: string): Promise<PueueTask | undefined>;
+  /** Removes tasks that ended before `cutoff` (and the mirror files of labels left without a task); returns them. */
+  removeFinishedBefore(cutoff: Date): Promise<PueueTask[]>;
 
   /**
    * Mirror: ensures a stashed task labelled `label` exists (idempotent), whose command waits for ccp to report
@@ -54,22 +46,14 @@ export interface PueueAdapterOptions {
   pueuedBinary: string;
 }
 
-export class PueueError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PueueError';
-  }
-}
-
 // sun_path is 108 bytes on Linux and 104 on macOS, terminator included.
 const MAX_SOCKET_PATH_BYTES = 100;
 const CLIENT_TIMEOUT_MS = 15_000;
 const DAEMON_START_TIMEOUT_MS = 10_000;
 const POLL_MS = 50;
+/** How long one status read answers lookups: shorter than any tick of the mirror, longer than a burst of calls. */
+const STATUS_FRESH_MS = 500;
 const LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const RESTARTABLE: readonly PueueTaskState[] = ['Killed', 'Errored', 'FailedToSpawn', 'DependencyFailed'];
-const STARTABLE: readonly PueueTaskState[] = ['Locked', 'Stashed', 'Queued', 'Paused'];
-const FINISHED: readonly PueueTaskState[] = ['Success', 'Failed', ...RESTARTABLE];
 
 // The mirror task's command. It checks for the exit file BEFORE reading the log, so everything ccp wrote before
 // the exit file (the summary) is printed, then exits with ccp's code. (A background `tail -F` killed on exit could
@@ -94,44 +78,6 @@ while :; do
   sleep 0.3
 done
 `;
-
-interface RawTask {
-  id: number;
-  label?: string | null;
-  group: string;
-  command: string;
-  path: string;
-  envs?: Record<string, string>;
-  status: unknown;
-}
-
-function parseState(status: unknown, id: number): { state: PueueTaskState; exitCode?: number } {
-  const unexpected = (): PueueError =>
-    new PueueError(`unexpected status of pueue task ${id}: ${JSON.stringify(status)} (ccp requires pueue 4.x)`);
-  if (typeof status !== 'object' || status === null) throw unexpected();
-  const [key] = Object.keys(status);
-  if (key !== 'Done') {
-    if (STARTABLE.includes(key as PueueTaskState) || key === 'Running') return { state: key as PueueTaskState };
-    throw unexpected();
-  }
-  const result = (status as { Done: { result?: unknown } }).Done.result;
-  if (typeof result === 'string' && ['Success', ...RESTARTABLE].includes(result)) {
-    return { state: result as PueueTaskState };
-  }
-  if (typeof result === 'object' && result !== null) {
-    const failed = (result as { Failed?: unknown }).Failed;
-    if (typeof failed === 'number') return { state: 'Failed', exitCode: failed };
-    if ('FailedToSpawn' in result) return { state: 'FailedToSpawn' };
-  }
-  throw unexpected();
-}
-
-function toTask(raw: RawTask): PueueTask {
-  return {
-    id: raw.id, label: raw.label ?? null, group: raw.group, command: raw.command, path: raw.path,
-    envs: raw.envs ?? {}, ...parseState(raw.status, raw.id),
-  };
-}
 
 function yamlConfig(dir: string, socketPath: string): string {
   // JSON strings are valid YAML double-quoted scalars: any path character is safe.
@@ -181,8 +127,14 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
     env: clientEnv(), extendEnv: false, reject: false, timeout: CLIENT_TIMEOUT_MS, stdin: 'ignore',
   });
 
+  // One `status --json` serves every caller for a moment (a tick), so lookups cost no pueue call each; a change
+  // made through this adapter drops it, so no caller reads back less than it did.
+  let cached: { at?: number; snapshot: Promise<PueueSnapshot> } | undefined;
+
   const run = async (args: string[]): Promise<string> => {
-    const result = await call(args);
+    const result = await call(args).finally(() => {
+      if (args[0] !== 'status') cached = undefined;
+    });
     if (result.exitCode !== 0) {
       const reason = result.timedOut ? `timed out after ${CLIENT_TIMEOUT_MS} ms` : `exit ${result.exitCode}`;
       const detail = cleanOutput(`${String(result.stderr)}\n${String(result.stdout)}`).split('\n').slice(0, 8);
@@ -194,18 +146,18 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
 
   const answers = async (): Promise<boolean> => (await call(['status', '--json'])).exitCode === 0;
 
-  const readStatus = async (): Promise<{ tasks: PueueTask[]; groups: Record<string, { parallel_tasks: number }> }> => {
-    const parsed = JSON.parse(await run(['status', '--json'])) as {
-      tasks: Record<string, RawTask>; groups: Record<string, { parallel_tasks: number }>;
-    };
-    return { tasks: Object.values(parsed.tasks).map(toTask).sort((a, b) => a.id - b.id), groups: parsed.groups };
+  // Shared while in flight, then fresh for STATUS_FRESH_MS after it arrived.
+  const snapshot = (): Promise<PueueSnapshot> => {
+    if (cached && (cached.at === undefined || Date.now() - cached.at < STATUS_FRESH_MS)) return cached.snapshot;
+    const entry: { at?: number; snapshot: Promise<PueueSnapshot> } = { snapshot: run(['status', '--json']).then(parseStatus) };
+    cached = entry;
+    entry.snapshot.then(() => { entry.at = Date.now(); }, () => {
+      if (cached === entry) cached = undefined;
+    });
+    return entry.snapshot;
   };
-
-  const status = async (): Promise<PueueTask[]> => (await readStatus()).tasks;
-
-  // The newest task wins if a label was ever added twice (e.g. a user's `pueue restart` without -i).
-  const findByLabel = async (label: string): Promise<PueueTask | undefined> =>
-    (await status()).filter((task) => task.label === label).pop();
+  const status = async (): Promise<PueueTask[]> => (await snapshot()).tasks;
+  const findByLabel = async (label: string): Promise<PueueTask | undefined> => (await snapshot()).byLabel.get(label);
 
   const checkLabel = (label: string): void => {
     if (!LABEL_PATTERN.test(label)) {
@@ -260,7 +212,7 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
     if (!meta) return undefined;
     await mirrorLog(label, `mirror rebuilt: pueued had lost the task of ${label}`);
     // A wiped pueued has lost ccp's groups too.
-    if (!(await readStatus()).groups[meta.group]) await run(['group', 'add', meta.group, '-p', '0']).catch(() => undefined);
+    if (!(await snapshot()).groups[meta.group]) await run(['group', 'add', meta.group, '-p', '0']).catch(() => undefined);
     await addMirror(label, meta.group, meta.cwd, mirrorCommand(label, meta.title));
     return findByLabel(label);
   };
@@ -295,6 +247,7 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
 
     async ensureDaemon() {
       if (await answers()) return;
+      cached = undefined; // what the daemon that went away said
       const logFd = openSync(daemonLog, 'a', 0o600);
       let exited: string | undefined;
       try {
@@ -338,22 +291,38 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
     /** ccp's mirror groups use parallel 0 (unlimited): Temporal schedules, pueue only mirrors. */
     async ensureGroup(group, parallel) {
       if (!Number.isInteger(parallel) || parallel < 0) throw new PueueError(`invalid parallel ${parallel} for ${group}`);
-      const { groups } = await readStatus();
+      const { groups } = await snapshot();
       if (!groups[group]) {
         try {
           await run(['group', 'add', group, '-p', String(parallel)]);
           return;
         } catch (err) {
-          if (!(await readStatus()).groups[group]) throw err; // else a concurrent call added it
+          if (!(await snapshot()).groups[group]) throw err; // else a concurrent call added it
         }
       }
-      if ((await readStatus()).groups[group].parallel_tasks !== parallel) {
+      if ((await snapshot()).groups[group].parallel !== parallel) {
         await run(['parallel', String(parallel), '-g', group]);
       }
     },
 
+    snapshot,
     status,
     findByLabel,
+
+    async removeFinishedBefore(cutoff) {
+      const expired = (await snapshot()).tasks.filter((task) =>
+        FINISHED.includes(task.state) && task.endedAt !== undefined && Date.parse(task.endedAt) < cutoff.getTime());
+      if (expired.length === 0) return [];
+      // One call: pueue removes a task others run after only together with them; those stay for a later round.
+      await run(['remove', ...expired.map((task) => String(task.id))]).catch(() => undefined);
+      const left = await snapshot();
+      const removed = expired.filter((task) => !left.tasks.some((t) => t.id === task.id));
+      for (const label of new Set(removed.map((task) => task.label))) {
+        if (!label || left.byLabel.has(label) || !LABEL_PATTERN.test(label)) continue;
+        for (const file of [logFile(label), exitFile(label), runFile(label), metaFile(label)]) rmSync(file, { force: true });
+      }
+      return removed;
+    },
 
     async mirrorCreate({ label, group, cwd, title, run: runKey }) {
       checkLabel(label);

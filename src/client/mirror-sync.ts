@@ -21,14 +21,24 @@ const RUNNING: readonly SubissueStatus['phase'][] = ['agent', 'pushing'];
 const DONE: readonly SubissueStatus['phase'][] = ['pr-open', 'merged'];
 const ENDED: readonly SubissueStatus['phase'][] = ['failed', 'blocked', 'stopped'];
 
-export async function syncMirror(client: Client, pueue: PueueAdapter, options: { group: string; cwd: string })
+export interface MirrorSyncOptions {
+  group: string;
+  cwd: string;
+  /** Finished tasks are removed this long after they ended, and subissues that ended before are not added back. */
+  retentionHours: number;
+}
+
+export async function syncMirror(client: Client, pueue: PueueAdapter, options: MirrorSyncOptions)
   : Promise<MirrorSyncResult> {
   await pueue.ensureDaemon();
   await pueue.ensureGroup(options.group, 0);
+  const horizon = retentionHorizon(options.retentionHours);
+  await pueue.removeFinishedBefore(horizon);
   const result: MirrorSyncResult = { synced: [], unchanged: 0, failed: [] };
   for (const parent of await fetchParentStatuses(client, 500)) {
     for (const sub of parent.subissues) {
       const label = subissueLabel(sub.number);
+      if (endedBefore(sub, horizon)) continue;
       try {
         const before = await pueue.findByLabel(label);
         await mirrorPhase(pueue, label, sub, options);
@@ -43,7 +53,13 @@ export async function syncMirror(client: Client, pueue: PueueAdapter, options: {
   return result;
 }
 
-async function mirrorPhase(pueue: PueueAdapter, label: string, sub: SubissueStatus, options: { group: string; cwd: string }) {
+export const retentionHorizon = (hours: number, now = Date.now()): Date => new Date(now - hours * 3_600_000);
+
+/** Its task would be finished and past the retention: cleaned, so not added back. */
+const endedBefore = (sub: SubissueStatus, horizon: Date): boolean =>
+  (DONE.includes(sub.phase) || ENDED.includes(sub.phase)) && Date.parse(sub.updatedAt) < horizon.getTime();
+
+async function mirrorPhase(pueue: PueueAdapter, label: string, sub: SubissueStatus, options: MirrorSyncOptions) {
   if (sub.phase === 'waiting' && !sub.workflowId) return; // not started yet: no task until its child runs
   await pueue.mirrorCreate({ label, group: options.group, cwd: options.cwd, title: sub.title });
   if (RUNNING.includes(sub.phase)) await pueue.mirrorStart(label);

@@ -41,6 +41,9 @@ const envSchema = z.object({
   // Minutes without progress before a session is nudged, and as many again before it is ended as stalled.
   CCP_STALL_MINUTES: z.coerce.number({ error: 'CCP_STALL_MINUTES must be a number of minutes' }).positive().default(10),
   CCP_BASE_BRANCH: z.string().default(DEFAULT_RUN_SETTINGS.baseBranch),
+  // Finished pueue mirror tasks are removed this long after they ended, so pueue's cost stays flat over time.
+  CCP_PUEUE_RETENTION_HOURS: z.coerce.number({ error: 'CCP_PUEUE_RETENTION_HOURS must be a number of hours' })
+    .positive('CCP_PUEUE_RETENTION_HOURS must be more than 0').default(24),
 });
 
 /** Environment variables the agent receives (offline model server, API keys): passed through, never logged. */
@@ -74,6 +77,8 @@ export interface CcpConfig {
   /** The planning prompt's template (CCP_PLAN_TEMPLATE, else $CCP_HOME/prompts/plan.md if there); undefined = ccp's. */
   planTemplate?: string;
   run: RunSettings;
+  /** The pueue mirror: finished tasks are removed `retentionHours` after they ended (CCP_PUEUE_RETENTION_HOURS). */
+  pueue: { retentionHours: number };
   paths: { state: string; logs: string; run: string; worktrees: string; pueue: string; temporalDb: string; approvals: string };
 }
 
@@ -132,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       needsYouMinutes: e.CCP_NEEDS_YOU_MINUTES,
       baseBranch: e.CCP_BASE_BRANCH,
     },
+    pueue: { retentionHours: e.CCP_PUEUE_RETENTION_HOURS },
     paths: {
       state: home,
       logs: path.join(home, 'logs'),

@@ -49,7 +49,7 @@ test('pueued lost with its state mid-run: the work completes and the mirror is r
   // Lost again after the run: `ccp queue sync` (and a worker start) rebuilds it from Temporal, once.
   await h.deps.pueue.shutdown();
   rmSync(path.join(dir, 'state.json'), { force: true });
-  const sync = () => syncMirror(h.env.client, h.deps.pueue, { group: PUEUE_GROUP, cwd: h.config.repoPath });
+  const sync = () => syncMirror(h.env.client, h.deps.pueue, { group: PUEUE_GROUP, cwd: h.config.repoPath, retentionHours: 24 });
   const first = await sync();
   expect(first.failed).toEqual([]);
   expect(first.synced.sort()).toEqual(status.subissues.map((s) => subissueLabel(s.number)).sort());

@@ -67,6 +67,9 @@ test('config defaults and host queues', () => {
   expect(config.repoPath).toBe('/repo');
   expect(taskQueues(config)).toEqual({ hostId: 'box1', shared: 'ccp', hostQueue: 'ccp@box1', agentQueue: 'ccp@box1:agents' });
   expect(loadConfig({ CCP_TEMPORAL_ADDRESS: 'temporal:7233' }).temporal.external).toBe(true);
+  expect(config.pueue.retentionHours).toBe(24);
+  expect(loadConfig({ CCP_PUEUE_RETENTION_HOURS: '0.5' }).pueue.retentionHours).toBe(0.5);
+  expect(() => loadConfig({ CCP_PUEUE_RETENTION_HOURS: '0' })).toThrow(/CCP_PUEUE_RETENTION_HOURS must be more than 0/);
 });
 
 test('status view shows progress and failures', () => {

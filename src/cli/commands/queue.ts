@@ -28,7 +28,7 @@ export function registerQueueCommands(program: Command): void {
     .action(async (flags: { json?: boolean }) => {
       const { config } = configWith({});
       const result = await syncMirror(await connectClient(config), createPueueFromConfig(config),
-        { group: PUEUE_GROUP, cwd: config.repoPath });
+        { group: PUEUE_GROUP, cwd: config.repoPath, retentionHours: config.pueue.retentionHours });
       output(flags.json, result, () => [
         `pueue mirror: ${result.synced.length} synced${result.synced.length ? ` (${result.synced.join(', ')})` : ''}, ` +
           `${result.unchanged} already right`,
