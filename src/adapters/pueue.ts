@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { appendFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { redactSecrets, scrubEnv } from '../core/env-scrub.js';
 import { shellQuote } from '../core/shell.js';
@@ -27,13 +28,13 @@ export interface PueueAdapter {
 
   /**
    * Mirror: ensures a stashed task labelled `label` exists (idempotent), whose command waits for ccp to report
-   * the real outcome, printing the subissue's event log meanwhile (so `pueue follow` shows progress). With `run`
+   * the real outcome, printing the agent's pane as text meanwhile (so `pueue follow` shows the agent). With `run`
    * (the id of one run of the work), a finished task is restarted stashed when a different run begins.
    */
   mirrorCreate(input: { label: string; group: string; cwd: string; title: string; run?: string }): Promise<PueueTask>;
   /** The real work started: the mirror task starts running (idempotent). */
   mirrorStart(label: string): Promise<void>;
-  /** Appends a human-readable line to the subissue's event log (what `pueue follow` shows). */
+  /** Appends a human-readable line to the subissue's event log (what `ccp debug` shows). */
   mirrorLog(label: string, line: string): Promise<void>;
   /** The real work ended: the mirror task exits with `exitCode` (0 = Success, else Failed(n)). Idempotent. */
   mirrorFinish(label: string, exitCode: number, summary: string): Promise<void>;
@@ -44,6 +45,8 @@ export interface PueueAdapterOptions {
   dir: string;
   pueueBinary: string;
   pueuedBinary: string;
+  /** Where the agent's pane of a label is logged (what its mirror task prints); none: the task prints only ccp's result. */
+  paneLog?: (label: string) => string;
 }
 
 // sun_path is 108 bytes on Linux and 104 on macOS, terminator included.
@@ -55,29 +58,8 @@ const POLL_MS = 50;
 const STATUS_FRESH_MS = 500;
 const LABEL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-// The mirror task's command. It checks for the exit file BEFORE reading the log, so everything ccp wrote before
-// the exit file (the summary) is printed, then exits with ccp's code. (A background `tail -F` killed on exit could
-// lose or repeat those last lines.) Run via `exec`, so $PPID is pueued: the script ends if the daemon dies.
-const MIRROR_SCRIPT = `#!/usr/bin/env bash
-# ccp mirror task: prints a subissue's event log as it grows; exits with ccp's exit code once <label>.exit exists.
-dir=\${0%/*}; label=$1
-log="$dir/$label.log"; exit_file="$dir/$label.exit"
-printed=0
-while :; do
-  finished=0; [ -e "$exit_file" ] && finished=1
-  size=$(wc -c < "$log" 2>/dev/null); size=\${size//[!0-9]/}; size=\${size:-0}
-  if [ "$size" -gt "$printed" ]; then
-    tail -c +"$((printed + 1))" "$log" | head -c "$((size - printed))"
-    printed=$size
-  fi
-  if [ "$finished" = 1 ]; then
-    code=$(cat "$exit_file"); case "$code" in ''|*[!0-9]*) code=1 ;; esac
-    exit "$code"
-  fi
-  kill -0 "$PPID" 2>/dev/null || exit 1
-  sleep 0.3
-done
-`;
+// The mirror task's command (see pueue-follow.ts): the agent's pane as text, then ccp's result as its exit code.
+const FOLLOW_SCRIPT = fileURLToPath(new URL('./pueue-follow.js', import.meta.url));
 
 function yamlConfig(dir: string, socketPath: string): string {
   // JSON strings are valid YAML double-quoted scalars: any path character is safe.
@@ -110,7 +92,6 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
   const configPath = path.join(dir, 'pueue.yml');
   const socketPath = path.join(dir, 'pueue.sock');
   const mirrorDir = path.join(dir, 'mirror');
-  const scriptPath = path.join(mirrorDir, 'mirror-task.sh');
   const daemonLog = path.join(dir, 'pueued.log');
   if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH_BYTES) {
     throw new PueueError(`pueue's socket path ${socketPath} is ${Buffer.byteLength(socketPath)} bytes, more than `
@@ -180,7 +161,6 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
   };
 
   const addMirror = async (label: string, group: string, cwd: string, command: string): Promise<void> => {
-    writeIfChanged(scriptPath, MIRROR_SCRIPT, 0o700);
     // `add -w` needs an existing directory (and spawning fails if it vanished): fall back to the mirror dir.
     const workdir = existsSync(cwd) ? cwd : mirrorDir;
     await run(['add', '-p', '-s', '-g', group, '-l', label, '-w', workdir, '--', command]);
@@ -201,7 +181,9 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
 
   const mirrorCommand = (label: string, title: string): string => {
     const comment = title ? ` # ${title.replace(/[\r\n]+/g, ' ').slice(0, 100)}` : '';
-    return `exec bash ${shellQuote(scriptPath)} ${shellQuote(label)}${comment}`;
+    const paneLog = options.paneLog?.(label) ?? path.join(mirrorDir, `${label}.no-pane`);
+    const words = [process.execPath, FOLLOW_SCRIPT, paneLog, path.join(mirrorDir, label)].map(shellQuote);
+    return `exec ${words.join(' ')}${comment}`;
   };
 
   /** The label's task; re-added from its meta file when pueued lost it (never twice: looked up first). */
@@ -358,7 +340,7 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
         const code = Number.isInteger(exitCode) && exitCode >= 0 && exitCode <= 255 ? exitCode : 1;
         // The script polls for the exit file: it must never see it half-written.
         const tmp = `${exitFile(label)}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-        await writeFile(tmp, `${code}\n`);
+        await writeFile(tmp, `${code}\n${redactSecrets(summary, process.env)}\n`);
         await rename(tmp, exitFile(label));
       }
       // Never started (early failure) or killed by a daemon restart: run it now so it ends with this result.

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { ActivityDeps } from '../activities/index.js';
 import type { AgentAdapter } from '../agents/types.js';
 import { createAgent } from '../agents/registry.js';
+import { sessionFiles } from '../agents/claude-code/session-files.js';
 import { createGitAdapter } from '../adapters/git.js';
 import { createGitHubAdapter, resolveGitHubToken } from '../adapters/github.js';
 import { createPueueAdapter } from '../adapters/pueue.js';
@@ -40,7 +41,9 @@ export async function ensureWorkerSession(config: CcpConfig, tmux: TmuxAdapter =
 }
 
 export function createPueueFromConfig(config: CcpConfig) {
-  return createPueueAdapter({ dir: config.paths.pueue, pueueBinary: toolPath('pueue'), pueuedBinary: toolPath('pueued') });
+  const agentsDir = path.join(config.paths.run, 'agents');
+  return createPueueAdapter({ dir: config.paths.pueue, pueueBinary: toolPath('pueue'), pueuedBinary: toolPath('pueued'),
+    paneLog: (label) => sessionFiles(agentsDir, label).paneLog });
 }
 
 /** The configured agent (CCP_AGENT), as the worker runs it; `ccp plan` asks the same one. */

@@ -4,6 +4,8 @@ import { gatherSubissueDebug } from '../../src/cli/debug.js';
 import { renderSubissueDebug } from '../../src/cli/debug-view.js';
 import { subissueLabel } from '../../src/shared/ids.js';
 import { readFileSync, existsSync } from 'node:fs';
+import { execa } from 'execa';
+import { toolPath } from '../../src/config/tools.js';
 import path from 'node:path';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { driveToEnd, originGit, readAllFiles, seedAndStart, settledMirror } from '../helpers/drive.js';
@@ -132,6 +134,12 @@ test('a subissue whose agent fails is visible as failed in workflow, pueue mirro
   expect(debug).toMatch(/phase: +failed — the agent made no changes/);
   expect(debug).toMatch(/agent said last:\n +I cannot do subissue/);
   expect(debug).toMatch(new RegExp(`pueue: +task ${task!.id} Failed\\(1\\)`));
+  // Its pueue task's output is the agent's pane as text, ending with ccp's reason.
+  const { stdout: pueueLog } = await execa(toolPath('pueue'), ['-c', h.deps.pueue.configPath, 'log', '--full', '--json', String(task!.id)]);
+  const taskOutput = (JSON.parse(pueueLog) as Record<string, { output: string }>)[String(task!.id)].output;
+  expect(taskOutput).toMatch(/I cannot do subissue/);
+  expect(taskOutput).not.toContain('\x1b');
+  expect(taskOutput).toMatch(/\[ccp\] the agent made no changes.*\n$/);
   expect(debug).toMatch(/pane log: .*subissue-\d+\.pane\.log \(\d+ KiB\)/);
   await expect(gatherSubissueDebug(h.env.client, h.deps.pueue, h.config, 99999)).rejects.toThrow(/no parent workflow knows subissue #99999/);
 

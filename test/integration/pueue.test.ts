@@ -44,6 +44,8 @@ const waitForState = (label: string, state: PueueTaskState): Promise<PueueTask> 
     return task?.state === state ? task : undefined;
   });
 
+const eventLogOf = (label: string): string => readFileSync(path.join(dir, 'mirror', `${label}.log`), 'utf8');
+
 const waitForOutput = (id: number, text: string): Promise<string> =>
   waitFor(`"${text}" in task ${id}'s output`, async () => {
     const output = await taskOutput(id);
@@ -95,20 +97,20 @@ describe('pueue adapter', () => {
     await pueue.mirrorStart(label);
     await pueue.mirrorStart(label);
     await waitForState(label, 'Running');
-    await waitForOutput(created.id, 'agent 1 picked it up');
     await pueue.mirrorLog(label, 'tests pass\nsecond line');
-    await waitForOutput(created.id, '    second line');
 
     await pueue.mirrorFinish(label, 0, 'PR #12 opened');
     const done = await waitForState(label, 'Success');
     expect(done.exitCode).toBeUndefined();
-    const output = await taskOutput(created.id);
-    expect(output).toContain('mirror of subissue-301: Add the login form');
-    expect(output).toContain('PR #12 opened');
+    expect(await taskOutput(created.id)).toContain('[ccp] PR #12 opened');
     // A retried finish changes nothing.
     await pueue.mirrorFinish(label, 5, 'PR #12 opened');
     expect((await pueue.findByLabel(label))?.state).toBe('Success');
-    const eventLog = readFileSync(path.join(dir, 'mirror', `${label}.log`), 'utf8');
+    // The event log (`ccp debug`) has ccp's lines, each once.
+    const eventLog = eventLogOf(label);
+    expect(eventLog).toContain('mirror of subissue-301: Add the login form');
+    expect(eventLog).toContain('agent 1 picked it up');
+    expect(eventLog).toContain('    second line');
     expect(eventLog.split('PR #12 opened').length).toBe(2);
   });
 
@@ -138,7 +140,7 @@ describe('pueue adapter', () => {
     await waitForState(label, 'Running');
     await pueue.mirrorFinish(label, 0, 'PR #20 opened');
     await waitForState(label, 'Success');
-    expect(await taskOutput(first.id)).toContain('new run of subissue-310');
+    expect(eventLogOf(label)).toContain('new run of subissue-310');
   });
 
   it('finishing a mirror that never started still ends it with the result', async () => {
@@ -179,7 +181,8 @@ describe('pueue adapter', () => {
     await pueue.mirrorFinish(label, 0, 'done after the wipe');
     await waitForState(label, 'Success');
     expect((await pueue.status()).filter((t) => t.label === label)).toHaveLength(1);
-    expect(await taskOutput((await pueue.findByLabel(label))!.id)).toContain('mirror rebuilt: pueued had lost the task of subissue-306');
+    expect(eventLogOf(label)).toContain('mirror rebuilt: pueued had lost the task of subissue-306');
+    expect(await taskOutput((await pueue.findByLabel(label))!.id)).toContain('[ccp] done after the wipe');
   });
 
   it('keeps secrets out of pueue: scrubbed task env, clean state.json, redacted log lines', async () => {
@@ -188,9 +191,10 @@ describe('pueue adapter', () => {
     expect(task.envs.PATH).toBe(process.env.PATH);
     await pueue.mirrorLog(label, `pushing with ${FAKE_SECRETS.GITHUB_TOKEN}`);
     await pueue.mirrorStart(label);
-    const output = await waitForOutput(task.id, 'pushing with ***');
-    await pueue.mirrorFinish(label, 0, 'ok');
+    await pueue.mirrorFinish(label, 0, `pushed with ${FAKE_SECRETS.GITHUB_TOKEN}`);
     await waitForState(label, 'Success');
+    const output = await waitForOutput(task.id, 'pushed with ***');
+    expect(eventLogOf(label)).toContain('pushing with ***');
 
     const state = readFileSync(path.join(dir, 'state.json'), 'utf8');
     expect(state).toContain(label); // the state file really holds the tasks
@@ -198,6 +202,7 @@ describe('pueue adapter', () => {
       expect(state).not.toContain(name);
       expect(state).not.toContain(value);
       expect(output).not.toContain(value);
+      expect(eventLogOf(label)).not.toContain(value);
     }
     for (const listed of await pueue.status()) expect(Object.keys(listed.envs)).not.toContain('GITHUB_TOKEN');
   });

@@ -1,5 +1,5 @@
 // ccp logs reads a pane log as text: escapes gone, \r overwrites resolved, blank runs squeezed.
-import { terminalText } from '../../src/core/terminal-text.js';
+import { terminalText, textFollower } from '../../src/core/terminal-text.js';
 
 test('colours, cursor moves, titles and hyperlinks are dropped', () => {
   const raw = '\x1b[1m\x1b[32m✓\x1b[0m done\x1b[K\r\n\x1b]0;claude\x07\x1b]8;;https://x.test\x1b\\link\x1b]8;;\x1b\\ text\x1b[2A\x1b[?25l\n';
@@ -21,4 +21,27 @@ test('charset and cursor save/restore escapes go; cursor moves along the line pl
 
 test('runs of blank lines become one', () => {
   expect(terminalText('a\n\n\n\n\nb')).toBe('a\n\nb');
+});
+
+test('followed chunk by chunk (the pueue mirror task), a pane log reads as it does whole', () => {
+  const raw = 'one\r\n\x1b[1mtwo\x1b[0m\r\n\n\n\n\nWorking 10%\rDone       \nmanual\x1b[12Gmode\n\nlast';
+  for (const size of [1, 2, 3, 7, raw.length]) {
+    const follower = textFollower();
+    let text = '';
+    for (let i = 0; i < raw.length; i += size) text += follower.push(raw.slice(i, i + size));
+    text += follower.end();
+    expect(text).toBe(`${terminalText(raw)}\n`);
+  }
+  // A line is printed once it is complete; the unfinished one waits for its end.
+  const follower = textFollower();
+  expect(follower.push('half a li')).toBe('');
+  expect(follower.push('ne\nnext')).toBe('half a line\n');
+  expect(follower.end()).toBe('next\n');
+});
+
+test('a move to another row starts a new line; terminal queries and graphics leave nothing', () => {
+  // Claude Code's reply, then its spinner two rows below, written in one go without a newline.
+  const raw = '\x1b[6A●\x1b[3GI cannot do it.\r\x1b[2B✢ Thinking…\x1b[K\r\x1b[1B\x1b[K\r\x1b[2B❯\n';
+  expect(terminalText(raw)).toBe('● I cannot do it.\n✢ Thinking…\n❯\n');
+  expect(terminalText('\x1b[?2026$p\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1bP+q544e\x1b\\ok\x1b[3;5Hat 5')).toBe('ok\n    at 5');
 });
