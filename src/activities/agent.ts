@@ -101,7 +101,11 @@ export function createAgentActivities({ agent, hooks = {}, shutdown }: { agent: 
         if (result.endedBy === 'cancelled' && ending.shutdownNow()) {
           throw letGo('the ccp worker shut down and stopped the agent (ccp down --now)', WORKER_SHUTDOWN);
         }
-        if (result.endedBy === 'cancelled') throw ApplicationFailure.nonRetryable('agent session cancelled', 'Cancelled');
+        // Reported as cancelled (not failed): a workflow waiting for the cancellation to complete sees it as one.
+        if (result.endedBy === 'cancelled') {
+          const reason: unknown = ctx.cancellationSignal.reason;
+          throw reason instanceof CancelledFailure ? reason : ApplicationFailure.nonRetryable('agent session cancelled', 'Cancelled');
+        }
         if (result.endedBy === 'lost') throw letGo(`the agent's tmux pane${pane} was lost`, SESSION_LOST);
         // The agent's own failures are not retried here: the workflow decides whether to give it another go.
         // No recorded exit code (the pane died under the wrapper) is a failure too: nothing says the agent finished.

@@ -4,6 +4,7 @@ import { GitHubError } from '../adapters/github.js';
 import { CcpClientError } from '../client/errors.js';
 import { ConfigError } from '../config/config.js';
 import { PolicyError } from '../policy/policy-document.js';
+import { WhenError } from '../core/when.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 4 } as const;
 
@@ -35,7 +36,7 @@ export function exitCodeOf(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
   if (err instanceof GitHubError && err.status === 401) return EXIT.auth;
   if (err instanceof ConfigError) return /GitHub token|GITHUB_TOKEN/.test(err.message) ? EXIT.auth : EXIT.usage;
-  if (err instanceof PolicyError) return EXIT.usage;
+  if (err instanceof PolicyError || err instanceof WhenError) return EXIT.usage;
   // Not found, refused, Temporal unreachable: the request was well-formed and failed.
   if (err instanceof CcpClientError) return EXIT.failed;
   return EXIT.failed;

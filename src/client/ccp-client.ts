@@ -12,10 +12,22 @@ import {
   type AnsweredApproval,
   type ParentStatus,
 } from '../shared/messages.js';
-import { DEFAULT_RUN_SETTINGS, type RepoRef, type RunSettings } from '../shared/types.js';
+import type { DispatchView } from '../shared/dispatch.js';
+import { CCP_SEARCH_ATTRIBUTES } from '../shared/visibility.js';
+import { DEFAULT_RUN_SETTINGS, type Priority, type RepoRef, type RunSettings } from '../shared/types.js';
+import { changeDispatch, dispatchView } from './dispatch.js';
+import {
+  delayIssue,
+  failedSubissues,
+  findSubissue,
+  retrySubissue,
+  setSubissuePriority,
+  steerSubissuePause,
+  type FoundSubissue,
+} from './steering.js';
 import { answerSubissue, waitingRequests, type WaitingRequest } from './approvals.js';
 import { connectTemporal, temporalTarget } from './connection.js';
-import { NotFoundError } from './errors.js';
+import { NotFoundError, RefusedError } from './errors.js';
 import { parentHandle, startParents, type StartOptions, type StartResult } from './parents.js';
 import { fetchParentStatuses } from './statuses.js';
 
@@ -122,13 +134,119 @@ export class CcpClient {
     }
   }
 
-  /** Starts no new subissues of the parent (running agents go on). */
-  pause(repo: Repo, issueNumber: number): Promise<SteerResult> {
-    return this.signalParent(repo, issueNumber, (handle) => handle.signal(pauseSignal));
+  /** Starts no new subissues of the parent; running agents go on, unless `now` (then they stop, their subissues go
+   * back to the queue and continue their conversations on resume). */
+  async pause(repo: Repo, issueNumber: number, options: { now?: boolean } = {}): Promise<SteerResult> {
+    const result = await this.signalParent(repo, issueNumber, (handle) => handle.signal(pauseSignal));
+    await this.dispatch({ kind: 'pause', scope: { kind: 'parent', key: issueKey(repo, issueNumber) }, now: options.now });
+    return result;
   }
 
-  resume(repo: Repo, issueNumber: number): Promise<SteerResult> {
-    return this.signalParent(repo, issueNumber, (handle) => handle.signal(resumeSignal));
+  async resume(repo: Repo, issueNumber: number): Promise<SteerResult> {
+    const result = await this.signalParent(repo, issueNumber, (handle) => handle.signal(resumeSignal));
+    await this.dispatch({ kind: 'resume', scope: { kind: 'parent', key: issueKey(repo, issueNumber) } });
+    return result;
+  }
+
+  /** No agent starts anywhere (`ccp pause`); with `now` running ones stop and go back to the queue. */
+  pauseAll(options: { now?: boolean } = {}): Promise<DispatchView> {
+    return this.dispatch({ kind: 'pause', scope: { kind: 'all' }, now: options.now });
+  }
+
+  resumeAll(): Promise<DispatchView> {
+    return this.dispatch({ kind: 'resume', scope: { kind: 'all' } });
+  }
+
+  /** No agent of the group starts (`ccp pause --group g`), on any host. */
+  pauseGroup(group: string, options: { now?: boolean } = {}): Promise<DispatchView> {
+    return this.dispatch({ kind: 'pause', scope: { kind: 'group', name: group }, now: options.now });
+  }
+
+  resumeGroup(group: string): Promise<DispatchView> {
+    return this.dispatch({ kind: 'resume', scope: { kind: 'group', name: group } });
+  }
+
+  /** The subissue's agent does not start (`ccp pause --sub 301`); with `now` a running one stops and waits. */
+  pauseSubissue(subissue: number, options: { now?: boolean; repo?: Repo } = {}): Promise<DispatchView> {
+    return steerSubissuePause(this.temporal, this.taskQueue, subissue, true, { now: options.now, repo: optionalRepo(options.repo) });
+  }
+
+  resumeSubissue(subissue: number, options: { repo?: Repo } = {}): Promise<DispatchView> {
+    return steerSubissuePause(this.temporal, this.taskQueue, subissue, false, { repo: optionalRepo(options.repo) });
+  }
+
+  /** Cancels one subissue (its agent stops, nothing is merged); `retry` runs it again. */
+  async stopSubissue(subissue: number, options: { repo?: Repo } = {}): Promise<FoundSubissue> {
+    const found = await findSubissue(this.temporal, subissue, optionalRepo(options.repo));
+    if (!found.sub.workflowId) throw new RefusedError(`#${subissue} has not started (${found.sub.phase}): pause it instead (ccp pause --sub ${subissue})`);
+    await this.temporal.workflow.getHandle(found.sub.workflowId).cancel();
+    return found;
+  }
+
+  /** Cancels the running subissues of the group; answers their numbers. */
+  async stopGroup(group: string): Promise<number[]> {
+    const stopped: number[] = [];
+    const query = `WorkflowType = 'subissueWorkflow' AND ExecutionStatus = 'Running' AND CcpGroup = '${group.replace(/'/g, "\\'")}'`;
+    for await (const wf of this.temporal.workflow.list({ query })) {
+      await this.temporal.workflow.getHandle(wf.workflowId).cancel();
+      const number = wf.typedSearchAttributes.get(CCP_SEARCH_ATTRIBUTES.subissue);
+      if (number !== undefined) stopped.push(number);
+    }
+    return stopped;
+  }
+
+  /** Stops every running parent (and its subissues). */
+  async stopAll(reason = 'ccp stop --all'): Promise<SteerResult[]> {
+    const stopped: SteerResult[] = [];
+    for (const parent of await this.status()) {
+      if (['closed', 'failed', 'stopped'].includes(parent.phase)) continue;
+      stopped.push(await this.stop(parent.repo, parent.number, reason));
+    }
+    return stopped;
+  }
+
+  /** At most `limit` agents of the group at once, across all hosts (`ccp workers set 3 --group frontend`); null
+   * lifts the limit. */
+  setGroupLimit(group: string, limit: number | null): Promise<DispatchView> {
+    return this.dispatch({ kind: 'set-group-limit', group, limit });
+  }
+
+  /** Reorders dispatch now: the subissue is started (and given an agent) by its new priority. */
+  setPriority(subissue: number, priority: Priority, options: { repo?: Repo } = {}): Promise<FoundSubissue> {
+    return setSubissuePriority(this.temporal, this.taskQueue, subissue, priority, optionalRepo(options.repo));
+  }
+
+  /** A subissue's agent (or a parent that has not begun) starts at `until` at the earliest; null: no delay. */
+  delay(issue: number, until: Date | null, options: { repo?: Repo } = {}): Promise<{ kind: 'parent' | 'subissue' }> {
+    return delayIssue(this.temporal, this.taskQueue, issue, until, optionalRepo(options.repo));
+  }
+
+  /** Runs a failed (or stopped, or blocked) subissue again. Its parent, if it ended, is started again: that retries
+   * each of its unfinished subissues. */
+  retry(subissue: number, options: { repo?: Repo } = {}): Promise<{ found: FoundSubissue; how: 'signal' | 'restart' }> {
+    return retrySubissue(this.temporal, subissue, (parent) => this.restartParent(parent), optionalRepo(options.repo));
+  }
+
+  /** The retry queue: subissues that failed for good. */
+  failed(options: { repo?: Repo } = {}): Promise<FoundSubissue[]> {
+    return failedSubissues(this.temporal, optionalRepo(options.repo));
+  }
+
+  /** Stops the subissue's running agent and puts it back in the queue (its conversation continues when it runs). */
+  async requeue(subissue: number, options: { repo?: Repo } = {}): Promise<FoundSubissue> {
+    const found = await findSubissue(this.temporal, subissue, optionalRepo(options.repo));
+    await this.dispatch({ kind: 'requeue', subissue: found.key });
+    return found;
+  }
+
+  /** The dispatcher's state: host worker counts, group limits, pauses, who runs and who waits (and why). */
+  dispatcher(): Promise<DispatchView> {
+    return dispatchView(this.temporal, this.taskQueue);
+  }
+
+  /** Any change of the dispatcher's controls (the methods above are made of it). */
+  dispatch(change: Parameters<typeof changeDispatch>[2]): Promise<DispatchView> {
+    return changeDispatch(this.temporal, this.taskQueue, change);
   }
 
   /** Cancels the parent and its running subissues. */
@@ -158,7 +276,12 @@ export class CcpClient {
     if (this.ownsConnection) await this.temporal.connection.close();
   }
 
-  // Steering a parent by signal; later steers (priority, retry, …) go through here as well.
+  private async restartParent(parent: ParentStatus): Promise<void> {
+    const [result] = await this.start(parent.repo, [parent.number]);
+    if (!result.started) throw new RefusedError(result.note ?? `parent #${parent.number} could not be started again`);
+  }
+
+  // Steering a parent by signal.
   private async signalParent(repo: Repo, issueNumber: number,
     send: (handle: Awaited<ReturnType<typeof parentHandle>>) => Promise<void>): Promise<SteerResult> {
     const handle = await parentHandle(this.temporal, toRepo(repo), issueNumber);
@@ -168,6 +291,12 @@ export class CcpClient {
     return { issue: issueNumber, workflowId: handle.workflowId };
   }
 }
+
+const issueKey = (repo: Repo, issueNumber: number): string => {
+  const r = toRepo(repo);
+  return `${r.owner}/${r.repo}#${issueNumber}`;
+};
+const optionalRepo = (repo: Repo | undefined): RepoRef | undefined => (repo === undefined ? undefined : toRepo(repo));
 
 /** Temporal's "not found" (no such workflow, or it has ended) as ccp's NotFoundError; anything else as it is. */
 function notFound(err: unknown, message: string, issueNumber: number): unknown {

@@ -20,6 +20,8 @@ export interface StartOptions {
   /** The split to use instead of asking the agent (`ccp start --plan`), for one issue: checked with the analyzer's
    * rules (PlanError otherwise). It is used as given, also beside sub-issues the issue may have on GitHub. */
   plan?: Plan;
+  /** Begin then, not now (`ccp start --delay 2h|16:00|<ISO time>`): the parent waits on a durable timer. */
+  notBefore?: Date;
 }
 
 export async function startParents(
@@ -41,7 +43,8 @@ export async function startParents(
         note: `issue #${issueNumber} is still running under the id an earlier ccp gave it (${legacy}); nothing new started` });
       continue;
     }
-    const input: ParentIssueInput = { repo, issueNumber, settings, ...(plan ? { plan } : {}) };
+    const input: ParentIssueInput = { repo, issueNumber, settings, ...(plan ? { plan } : {}),
+      ...(options.notBefore ? { notBefore: options.notBefore.toISOString() } : {}) };
     try {
       await client.workflow.start('parentIssueWorkflow', {
         taskQueue,

@@ -15,6 +15,8 @@ const plannedSubissueSchema = z.object({
   technicalContext: z.string().trim().default(''),
   dependsOn: z.array(z.string()).default([]),
   group: z.string().trim().min(1).max(60).optional(),
+  /** Its agent starts then at the earliest. */
+  notBefore: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'an ISO time like 2026-12-03T09:00:00Z').optional(),
 });
 
 export const planSchema = z.object({

@@ -1,9 +1,12 @@
 // `ccp queue show`: every subissue not done yet, by state, in the order ccp will take them, each with why it waits.
-// Pure: read off the parents' statuses with the same rules the parent workflow schedules by (core/scheduling.ts).
+// Pure: read off the parents' statuses with the same rules the parent workflow schedules by (core/scheduling.ts),
+// and the dispatcher's view of who waits for an agent slot and why (core/dispatch.ts).
+import type { DispatchView } from '../shared/dispatch.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 import { PRIORITY_RANK } from './scheduling.js';
+import { shortTime } from './when.js';
 
-export const QUEUE_STATES = ['needs-you', 'running', 'ready', 'pending', 'in-review', 'failed', 'blocked'] as const;
+export const QUEUE_STATES = ['needs-you', 'running', 'ready', 'scheduled', 'pending', 'in-review', 'failed', 'blocked'] as const;
 export type QueueState = (typeof QUEUE_STATES)[number];
 
 export interface QueueEntry {
@@ -15,12 +18,16 @@ export interface QueueEntry {
   why: string;
 }
 
-export function queueEntries(parents: ParentStatus[]): QueueEntry[] {
+/** `dispatch` (the dispatcher's view) says why a started subissue waits for its agent: paused, scheduled, a full
+ * group or host; `now` reads delays. */
+export function queueEntries(parents: ParentStatus[], dispatch?: DispatchView, now: Date = new Date()): QueueEntry[] {
   const entries: QueueEntry[] = [];
   for (const parent of parents) {
     const byKey = new Map(parent.subissues.map((s) => [s.key, s]));
     for (const sub of parent.subissues) {
-      const placed = place(sub, parent, byKey);
+      const waiting = dispatch?.waiting.find((w) => w.subissue === sub.number && w.parent === parent.number
+        && w.repo === `${parent.repo.owner}/${parent.repo.repo}`);
+      const placed = waiting && sub.phase === 'queued' ? fromDispatcher(waiting, now) : place(sub, parent, byKey);
       if (placed) entries.push({ ...placed, parent: parent.number, number: sub.number, title: sub.title, priority: sub.priority });
     }
   }
@@ -54,6 +61,13 @@ function place(sub: SubissueStatus, parent: ParentStatus, byKey: Map<string, Sub
       if (sub.wait?.usageLimitUntil) return { state: 'running', why: `waiting for the usage limit until ${sub.wait.usageLimitUntil}` };
       return { state: 'running', why: sub.phase === 'pushing' ? 'pushing its branch' : `agent at work${sub.paneId ? ` in pane ${sub.paneId}` : ''}` };
   }
+}
+
+/** A started subissue waiting for its agent slot: scheduled (a delay ahead), else ready with the dispatcher's why. */
+function fromDispatcher(waiting: DispatchView['waiting'][number], now: Date): { state: QueueState; why: string } {
+  const scheduled = /^scheduled for (.+)$/.exec(waiting.why);
+  if (scheduled) return { state: 'scheduled', why: `scheduled for ${shortTime(scheduled[1], now)}` };
+  return { state: 'ready', why: waiting.why === 'next when a slot frees' ? 'waits for a free worker pane' : waiting.why };
 }
 
 const oneLine = (text: string): string => text.replace(/\s+/g, ' ').slice(0, 80);

@@ -68,6 +68,9 @@ export async function createCcpWorkers(input: CcpWorkersInput): Promise<CcpWorke
       maxConcurrentActivityTaskExecutions: input.agentSlots,
       // `ccp down --drain` lets running sessions end; the other modes end them at once through the shutdown signal.
       shutdownGraceTime: '24 hours',
+      // A cancellation (`ccp stop`, `ccp pause --now`) reaches a session with its next heartbeat sent to the server:
+      // send them every 2 s, not every 24 s (0.8 × the heartbeat timeout), so the agent stops within seconds.
+      maxHeartbeatThrottleInterval: '2 seconds',
     }),
   };
   const interceptors = input.inflightDir ? { activity: [inflightLedger(input.inflightDir)] } : undefined;

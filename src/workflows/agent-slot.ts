@@ -61,17 +61,21 @@ export function installAgentSlot(): AgentSlot {
   return {
     async run(request, work, onWait) {
       let resumeReason: string | undefined;
+      // Asked again after a revocation, it keeps its place: the stopped session goes on before later ones begin.
+      const requestedAt = new Date().toISOString();
       for (;;) {
         revoked = undefined;
         try {
-          await ask({ ...request, workflowId, requestedAt: new Date().toISOString() });
+          await ask({ ...request, workflowId, requestedAt });
           if (!granted) onWait?.();
           await condition(() => granted);
           held = new CancellationScope();
           return await held.run(() => work(resumeReason));
         } catch (err) {
-          // Cancelled by a revoked slot (not by a stop of the whole subissue): ask again, then go on.
-          if (!(revoked && isCancellation(err) && !CancellationScope.current().consideredCancelled)) throw err;
+          // Ended by a revoked slot (not by a stop of the whole subissue): ask again, then go on. The session may
+          // end as cancelled or as failed by its cancellation: the scope says which it was.
+          const byRevocation = revoked !== undefined && (held?.consideredCancelled || isCancellation(err));
+          if (!byRevocation || CancellationScope.current().consideredCancelled) throw err;
           resumeReason = `ccp stopped this session (${revoked}); continue the task where you left off`;
         } finally {
           held = undefined;

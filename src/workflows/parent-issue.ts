@@ -19,6 +19,9 @@ import {
   parentStatusQuery,
   pauseSignal,
   resumeSignal,
+  retrySubissueSignal,
+  setParentDelaySignal,
+  setSubissuePrioritySignal,
   stopSignal,
   subissueProgressSignal,
   type ParentStatus,
@@ -37,6 +40,8 @@ export interface ParentIssueInput {
   settings: RunSettings;
   /** A plan the user gave (`ccp start --plan`, validated there): used instead of asking the agent. */
   plan?: Plan;
+  /** ISO: begin then (`ccp start --delay`), not now. */
+  notBefore?: string;
 }
 
 export interface ParentOutcome {
@@ -75,6 +80,26 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
   };
   setHandler(pauseSignal, () => setPaused(true));
   setHandler(resumeSignal, () => setPaused(false));
+  setHandler(setSubissuePrioritySignal, ({ number, priority }) => {
+    const sub = status.subissues.find((s) => s.number === number);
+    if (sub) Object.assign(sub, { priority, updatedAt: now() });
+    tracker.dirty = true;
+  });
+  setHandler(retrySubissueSignal, ({ number }) => {
+    const sub = status.subissues.find((s) => s.number === number);
+    if (!sub || !RETRYABLE.has(sub.phase)) return;
+    // It runs again; what it blocked waits again (and is blocked again if another dependency still failed).
+    for (const s of [sub, ...status.subissues.filter((d) => d.phase === 'blocked')]) {
+      Object.assign(s, { phase: 'waiting', updatedAt: now() });
+      delete s.error;
+    }
+    tracker.dirty = true;
+  });
+  setHandler(setParentDelaySignal, ({ notBefore }) => {
+    if (notBefore) status.notBefore = notBefore;
+    else delete status.notBefore;
+    tracker.dirty = true;
+  });
   setHandler(stopSignal, ({ reason }) => {
     stopReason = reason || 'stopped by request';
     children.cancel();
@@ -98,6 +123,12 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
   });
 
   try {
+    if (input.notBefore) {
+      status.notBefore = input.notBefore;
+      await untilScheduled(status, tracker, () => stopReason !== undefined);
+      if (stopReason) return stopped(status);
+    }
+    status.phase = 'fetching';
     const issue = await github.fetchIssue({ repo, issueNumber: input.issueNumber });
     status.title = issue.title;
     if (issue.state === 'closed') {
@@ -131,7 +162,7 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
       status.phase = 'creating-subissues';
       created = await github.createSubissues({ repo, parent: issue, plan });
     }
-    status.subissues = created.map(toStatus);
+    status.subissues = created.map((sub) => toStatus(sub, settings.group));
     status.phase = 'running';
 
     try {
@@ -202,7 +233,8 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
       sub.workflowId = subissueWorkflowId(input.repo, input.issueNumber, sub.number);
       const handle = await startChild(subissueWorkflow, {
         workflowId: sub.workflowId,
-        args: [{ repo: input.repo, parent: { number: input.issueNumber, workflowId: parentId }, sub: planned, baseBranch, settings: input.settings }],
+        args: [{ repo: input.repo, parent: { number: input.issueNumber, workflowId: parentId },
+          sub: { ...planned, priority: sub.priority, ...(sub.group ? { group: sub.group } : {}) }, baseBranch, settings: input.settings }],
         priority: { priorityKey: PRIORITY_KEYS[sub.priority] },
         staticSummary: subissueSummary(sub.number, sub.title, input.issueNumber),
         typedSearchAttributes: ccpSearchAttributes({ ...subissueSearchFields(input.repo, input.issueNumber, planned), phase: 'queued' }),
@@ -221,18 +253,38 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
   }
 }
 
-function toStatus(sub: CreatedSubissue): SubissueStatus {
+function toStatus(sub: CreatedSubissue, defaultGroup?: string): SubissueStatus {
+  const group = sub.group ?? defaultGroup;
   return {
     key: sub.key,
     number: sub.number,
     title: sub.title,
     priority: sub.priority,
     dependsOn: sub.dependsOn,
+    ...(group ? { group } : {}),
+    ...(sub.notBefore ? { notBefore: sub.notBefore } : {}),
     // A run started again after a failure picks up where the last one ended: merged subissues stay done.
     phase: sub.mergedPr ? 'merged' : 'waiting',
     ...(sub.mergedPr ? { pr: { ...sub.mergedPr, merged: true } } : {}),
     updatedAt: now(),
   };
+}
+
+/** Subissues `ccp queue retry` may run again. */
+const RETRYABLE: ReadonlySet<SubissueStatus['phase']> = new Set(['failed', 'stopped', 'blocked']);
+
+/** A scheduled parent waits (a durable timer) until its time, which `ccp queue delay` may move meanwhile. */
+async function untilScheduled(status: ParentStatus, tracker: ChildTracker, stopped: () => boolean): Promise<void> {
+  status.phase = 'scheduled';
+  for (;;) {
+    const left = status.notBefore ? Date.parse(status.notBefore) - Date.now() : 0;
+    if (left <= 0 || stopped()) {
+      tracker.dirty = true; // the children's loop decides once at its start
+      return;
+    }
+    tracker.dirty = false;
+    await condition(() => tracker.dirty || stopped(), left);
+  }
 }
 
 function summaryRow(sub: SubissueStatus): SummaryRow {

@@ -1,8 +1,10 @@
 // One subissue: worktree → agent in a tmux pane → push → PR → wait for merge. Reports progress to its parent.
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   getExternalWorkflowHandle,
   isCancellation,
   patched,
@@ -101,7 +103,12 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '2s', maximumAttempts: 5 },
   });
+  // With the dispatcher (patched: runs begun before it keep the old way), a cancelled session is waited for until
+  // its agent really stopped and left the pane: a slot taken away is asked for again only then, so the same
+  // conversation never runs twice.
+  const dispatched = patched('agent-dispatch');
   const agent = proxyActivities<AgentSessionActivities>({
+    ...(dispatched ? { cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED } : {}),
     taskQueue: host.agentQueue,
     // The session's own deadline moves by the time it waits for a usage limit (a pause, not a failure): allow a week's.
     startToCloseTimeout: `${settings.agentTimeoutMinutes + 5 + USAGE_LIMIT_ALLOWANCE_MINUTES} minutes`,
@@ -136,7 +143,7 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     };
     // The dispatcher says when the agent may start: worker counts, group limits, pauses, priorities and delays
     // across every parent and host. (patched: runs started before it existed go straight to the agent queue.)
-    const session = patched('agent-dispatch')
+    const session = dispatched
       ? await slot.run({ repo: `${repo.owner}/${repo.repo}`, parent: input.parent.number, subissue: sub.number, host: host.hostId,
         group: sub.group, priority: sub.priority, ...(sub.notBefore ? { notBefore: sub.notBefore } : {}) },
       runSession, () => void report({ phase: 'queued' }))
@@ -163,14 +170,15 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     await report({ phase: 'merged', pr: outcome.pr });
     return outcome;
   } catch (err) {
-    const stopped = isCancellation(err);
+    // Stopped: cancelled itself, or a step that failed because of the cancellation (the agent stopped by it).
+    const stopped = isCancellation(err) || CancellationScope.current().consideredCancelled;
     const message = stopped ? 'stopped' : failureMessage(err);
     // Report even while being cancelled: the mirror and the parent must not be left saying "running".
     await CancellationScope.nonCancellable(async () => {
       await onHost.mirrorFinish({ label, exitCode: stopped ? 130 : 1, summary: message });
       await report({ phase: stopped ? 'stopped' : 'failed', error: message });
     });
-    throw err;
+    throw stopped && !isCancellation(err) ? new CancelledFailure(message) : err;
   }
 }
 

@@ -96,6 +96,7 @@ test('ccp down --now stops the agents; their subissues go back to the queue and 
   expect((await busyPanes())).toEqual([]);
   expect((await ccp('up')).exitCode).toBe(0);
   const parent = await runToEnd(number);
-  expect(parent.phase).toBe('closed');
+  // With the error in the message when it fails: a run that failed says why.
+  expect({ phase: parent.phase, error: parent.error }).toEqual({ phase: 'closed', error: undefined });
   expect(parent.subissues.every((s) => s.phase === 'merged' && !s.error)).toBe(true);
 });

@@ -103,7 +103,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await tmux.killSession(config.tmux.session).catch(() => undefined);
       await deps.pueue.shutdown().catch(() => undefined);
       await offline.close();
-      if (!process.env.CCP_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
+      // Agents killed with the tmux server may still be writing their files: retry a directory that is not empty yet.
+      if (!process.env.CCP_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     },
   };
 }

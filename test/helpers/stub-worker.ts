@@ -31,6 +31,8 @@ export async function startStubWorkflowEnv(taskQueue: string, activities: object
   const queues = { hostId: 'h', hostQueue: taskQueue, agentQueue: taskQueue };
   const worker = await Worker.create({
     connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue, ...workflowSource(),
+    // Cancellations reach stub sessions within a second, as they reach real ones (src/worker/workers.ts).
+    maxHeartbeatThrottleInterval: '1 second',
     // A parent's issue has no sub-issues on GitHub unless a test says so: it is planned.
     activities: { claimHost: async () => queues, existingSubissues: async () => ({ found: 0, subissues: [] }),
       ...STUB_HOST_ACTIVITIES, ...activities },

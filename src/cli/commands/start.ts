@@ -9,6 +9,7 @@ import { checkBeforeStart, configWith, githubFor, output, parseIssueNumbers, sta
   from '../context.js';
 import { EXIT, UsageError } from '../errors.js';
 import { checkPlanFits, readPlanFile } from '../plan.js';
+import { parseWhen } from '../../core/when.js';
 import { preflightIssues } from '../preflight.js';
 
 interface StartFlags {
@@ -16,6 +17,8 @@ interface StartFlags {
   workers?: number;
   json?: boolean;
   plan?: string;
+  delay?: string;
+  group?: string;
 }
 
 /** Preflight, then one parent workflow per issue that passed; `bringUp` starts the stack first (`ccp start`). */
@@ -26,6 +29,7 @@ async function startIssues(issues: string, flags: StartFlags, bringUp: boolean):
     throw new UsageError(`--plan takes one issue, not ${numbers.length}: start the others without it (each is planned)`);
   }
   const plan = flags.plan === undefined ? undefined : readPlanFile(flags.plan);
+  const notBefore = flags.delay === undefined ? undefined : parseWhen(flags.delay, new Date());
   const { config, env } = configWith(flags);
   const repo = await resolveRepo(config);
   await checkBeforeStart(config, env);
@@ -44,13 +48,18 @@ async function startIssues(issues: string, flags: StartFlags, bringUp: boolean):
   if (checked.ok.length === 0) throw new UsageError('nothing started: fix the issue numbers above and try again');
   if (plan && flags.plan) await checkPlanFits(github, repo, checked.ok[0], plan, flags.plan);
   if (bringUp) await up(config, env, stackProgress);
-  const results = await (await connectCcp(config)).start(repo, checked.ok.map((i) => i.number), {}, { plan });
+  const results = await (await connectCcp(config)).start(repo, checked.ok.map((i) => i.number),
+    flags.group ? { group: flags.group } : {}, { plan, notBefore });
+  const when = notBefore ? ` (scheduled for ${notBefore.toLocaleString()})` : '';
   output(flags.json, { started: results, refused: checked.refused }, () => [
-    ...results.map((r) => (r.started ? `started #${r.issueNumber} as workflow ${r.workflowId}` : r.note ?? '')),
+    ...results.map((r) => (r.started ? `started #${r.issueNumber} as workflow ${r.workflowId}${when}` : r.note ?? '')),
     ...(bringUp ? stackLines(config) : []),
   ]);
   if (checked.refused.length > 0) process.exitCode = EXIT.usage;
 }
+
+const DELAY_OPTION = ['--delay <when>', 'begin later: a duration (2h, 1h30m), a clock time (16:00, local) or an ISO time'] as const;
+const GROUP_OPTION = ['-g, --group <group>', 'the group of subissues whose plan names none (group limits and pauses apply)'] as const;
 
 export function registerStartCommand(program: Command): void {
   program
@@ -60,6 +69,8 @@ export function registerStartCommand(program: Command): void {
     .option('-r, --repo <owner/name>', 'GitHub repository (default: CCP_REPO, else the origin remote)')
     .option('-w, --workers <n>', 'worker panes (agents at once)', workersOption)
     .option('--plan <file>', 'use this plan (JSON, as `ccp plan --json` prints it) instead of planning; one issue only')
+    .option(...DELAY_OPTION)
+    .option(...GROUP_OPTION)
     .option('--json', 'print what was started (and refused) as JSON')
     .action((issues: string, flags: StartFlags) => startIssues(issues, flags, true));
 
@@ -69,6 +80,8 @@ export function registerStartCommand(program: Command): void {
     .argument('<issues>', 'issue numbers, e.g. 126,127')
     .option('-r, --repo <owner/name>', 'GitHub repository (default: CCP_REPO, else the origin remote)')
     .option('--plan <file>', 'use this plan (JSON, as `ccp plan --json` prints it) instead of planning; one issue only')
+    .option(...DELAY_OPTION)
+    .option(...GROUP_OPTION)
     .option('--json', 'print what was started (and refused) as JSON')
     .action((issues: string, flags: StartFlags) => startIssues(issues, flags, false));
 }

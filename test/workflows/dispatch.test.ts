@@ -1,0 +1,225 @@
+// The dispatcher's promises on the real dev server, with stub sessions a test holds and releases: group limits,
+// live priorities, pauses at every level (and --now), delays of subissues and parents, the retry queue.
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { CcpClient } from '../../src/client/ccp-client.js';
+import { parentWorkflowId } from '../../src/shared/ids.js';
+import { parentStatusQuery } from '../../src/shared/messages.js';
+import type { CreatedSubissue, Plan, PlannedSubissue } from '../../src/shared/types.js';
+import type { ParentIssueInput } from '../../src/workflows/parent-issue.js';
+import { waitFor } from '../helpers/agent-bed.js';
+import { startStubWorkflowEnv, type StubWorkflowEnv } from '../helpers/stub-worker.js';
+
+const QUEUE = 'ccp-dispatch-test';
+const REPO = { owner: 'acme', repo: 'widgets' };
+let stub: StubWorkflowEnv;
+let ccp: CcpClient;
+
+interface SessionEvent { sub: number; kind: 'start' | 'end' | 'cancelled'; at: number; resumeReason?: string }
+const events: SessionEvent[] = [];
+const release = new Map<number, () => void>();
+const failNext = new Set<number>();
+const subNumber = (label: string): number => Number(label.replace('subissue-', ''));
+
+beforeAll(async () => {
+  stub = await startStubWorkflowEnv(QUEUE, {
+    fetchIssue: async ({ issueNumber }: { issueNumber: number }) => ({ number: issueNumber, id: 1000 + issueNumber,
+      title: `Issue ${issueNumber}`, body: '', state: 'open', url: `https://example.test/${issueNumber}`, defaultBranch: 'main' }),
+    // Subissue numbers: the parent's number × 10 + place in the plan.
+    createSubissues: async ({ parent, plan }: { parent: { number: number }; plan: Plan }): Promise<CreatedSubissue[]> =>
+      plan.subissues.map((s, i) => ({ ...s, number: parent.number * 10 + i + 1, id: 1, url: 'https://example.test/s' })),
+    runAgent: async ({ label, resumeReason }: { label: string; resumeReason?: string }) => {
+      const sub = subNumber(label);
+      events.push({ sub, kind: 'start', at: Date.now(), resumeReason });
+      if (failNext.delete(sub)) {
+        events.push({ sub, kind: 'end', at: Date.now() });
+        throw ApplicationFailure.nonRetryable(`#${sub} went wrong`, 'AgentFailed');
+      }
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(), 200);
+      try {
+        await Promise.race([new Promise<void>((resolve) => release.set(sub, resolve)), ctx.cancelled]);
+      } catch (err) {
+        events.push({ sub, kind: 'cancelled', at: Date.now() });
+        throw err instanceof CancelledFailure ? err : new CancelledFailure('cancelled');
+      } finally {
+        clearInterval(beat);
+      }
+      events.push({ sub, kind: 'end', at: Date.now() });
+      return { paneId: '%1', exitCode: 0, endedBy: 'stop-hook', approvals: [], lastScreen: '', reattached: false };
+    },
+    reportProgress: async () => undefined,
+    closeParentIssue: async () => undefined,
+  });
+  ccp = CcpClient.fromTemporal(stub.env.client, { taskQueue: QUEUE });
+  // One agent at a time on the stub host: dispatch order is observable.
+  await ccp.dispatch({ kind: 'set-workers', host: 'h', workers: 1 });
+}, 60_000);
+
+afterAll(async () => {
+  await stub?.close();
+});
+
+const planned = (key: string, extra: Partial<PlannedSubissue> = {}): PlannedSubissue => ({ key, title: `Part ${key}`,
+  estimatedHours: 1, priority: 'normal', description: 'd', acceptanceCriteria: ['a'], technicalContext: '', dependsOn: [], ...extra });
+
+async function startParent(issueNumber: number, subissues: PlannedSubissue[], extra: Partial<ParentIssueInput> = {}) {
+  const input: ParentIssueInput = { repo: REPO, issueNumber, plan: { subissues },
+    settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' }, ...extra };
+  return stub.env.client.workflow.start('parentIssueWorkflow', { taskQueue: QUEUE, workflowId: parentWorkflowId(REPO, issueNumber), args: [input] });
+}
+
+const started = (): number[] => events.filter((e) => e.kind === 'start').map((e) => e.sub);
+const running = (): number[] => {
+  const live = new Set<number>();
+  for (const e of events) if (e.kind === 'start') live.add(e.sub); else live.delete(e.sub);
+  return [...live];
+};
+const waitRunning = (subs: number[], what: string) =>
+  waitFor(what, async () => JSON.stringify(running().sort()) === JSON.stringify([...subs].sort())).catch(async (err) => {
+    console.log('DEBUG', JSON.stringify(await ccp.dispatcher()), JSON.stringify(events));
+    throw err;
+  });
+const finish = async (sub: number) => {
+  await waitFor(`#${sub} to run`, async () => release.has(sub) && running().includes(sub));
+  const done = release.get(sub) as () => void;
+  release.delete(sub);
+  done();
+};
+const settle = () => new Promise((r) => setTimeout(r, 1500));
+
+beforeEach(() => {
+  events.length = 0;
+});
+
+test('a priority raised while queued is dispatched next: dispatch reorders live', async () => {
+  const handle = await startParent(10, [planned('a'), planned('b'), planned('c'), planned('d')]);
+  await waitRunning([101], '#101 to hold the only slot');
+  // #102..#104 queue behind it in plan order; #104 becomes critical.
+  await waitFor('three queued', async () => (await ccp.dispatcher()).queue.length === 3);
+  await ccp.setPriority(104, 'critical', { repo: REPO });
+  await finish(101);
+  await waitRunning([104], '#104 to go next');
+  for (const n of [104, 102, 103]) await finish(n);
+  await handle.result();
+  expect(started()).toEqual([101, 104, 102, 103]);
+  expect((await handle.query(parentStatusQuery)).subissues.find((s) => s.number === 104)?.priority).toBe('critical');
+}, 90_000);
+
+test('a group limit holds across parents: never more of the group at once than its limit', async () => {
+  await ccp.dispatch({ kind: 'set-workers', host: 'h', workers: 4 });
+  await ccp.setGroupLimit('frontend', 1);
+  try {
+    const a = await startParent(20, [planned('a', { group: 'frontend' }), planned('b', { group: 'frontend' }), planned('c')]);
+    const b = await startParent(30, [planned('a', { group: 'frontend' }), planned('b')]);
+    await waitFor('the other group to run beside one frontend', async () => running().includes(203) && running().includes(302));
+    await settle();
+    const front = new Set([201, 202, 301]);
+    const maxFront = (): number => {
+      let live = 0;
+      let max = 0;
+      for (const e of events.filter((x) => front.has(x.sub))) {
+        live += e.kind === 'start' ? 1 : -1;
+        max = Math.max(max, live);
+      }
+      return max;
+    };
+    expect(running().filter((n) => front.has(n))).toHaveLength(1);
+    const why = (await ccp.dispatcher()).waiting.filter((w) => front.has(w.subissue)).map((w) => w.why);
+    expect(why).toEqual(['group frontend is at its limit (1/1)', 'group frontend is at its limit (1/1)']);
+    for (const n of [203, 302]) await finish(n);
+    const done = new Set<number>();
+    const next = (): number | undefined => running().find((n) => front.has(n) && !done.has(n));
+    for (let i = 0; i < 3; i++) {
+      await waitFor('the next of the group', async () => next() !== undefined);
+      const n = next() as number;
+      done.add(n);
+      await finish(n);
+    }
+    await Promise.all([a.result(), b.result()]);
+    expect(maxFront()).toBe(1);
+  } finally {
+    await ccp.setGroupLimit('frontend', null);
+    await ccp.dispatch({ kind: 'set-workers', host: 'h', workers: 1 });
+  }
+}, 120_000);
+
+test('pause at every level holds new starts and resume lets them go; --now stops a running agent, which continues', async () => {
+  await ccp.dispatch({ kind: 'set-workers', host: 'h', workers: 2 });
+  try {
+    const handle = await startParent(40, [planned('a', { group: 'docs' }), planned('b'), planned('c')]);
+    await waitRunning([401, 402], 'two to run');
+    // Everything paused --now: both stop and wait; resume: both continue their conversation.
+    await ccp.pauseAll({ now: true });
+    await waitRunning([], 'both stopped by pause --now');
+    await settle();
+    expect(running()).toEqual([]);
+    await ccp.resumeAll();
+    await waitRunning([401, 402], 'both back');
+    const resumed = events.filter((e) => e.kind === 'start' && e.resumeReason);
+    expect(resumed.map((e) => e.sub).sort()).toEqual([401, 402]);
+    expect(resumed[0].resumeReason).toMatch(/ccp stopped this session \(paused now: everything is paused/);
+    // A group pause holds only that group; a subissue pause only that one; the parent pause its queued ones.
+    await ccp.pauseGroup('docs');
+    await ccp.pauseSubissue(403, { repo: REPO });
+    await finish(401);
+    await finish(402);
+    await settle();
+    expect(running()).toEqual([]);
+    const waits = (await ccp.dispatcher()).waiting.map((w) => `${w.subissue}: ${w.why}`);
+    expect(waits).toEqual(['403: #403 is paused (ccp resume --sub 403)']);
+    await ccp.resumeSubissue(403, { repo: REPO });
+    await waitRunning([403], '#403 after its resume');
+    await ccp.pause(REPO, 40, { now: true });
+    await waitRunning([], 'parent pause --now stops #403');
+    await ccp.resume(REPO, 40);
+    await finish(403);
+    await ccp.resumeGroup('docs');
+    await handle.result();
+    expect(events.filter((e) => e.kind === 'cancelled').map((e) => e.sub).sort()).toEqual([401, 402, 403]);
+  } finally {
+    await ccp.resumeAll();
+    await ccp.dispatch({ kind: 'set-workers', host: 'h', workers: 1 });
+  }
+}, 120_000);
+
+test('a delay holds a subissue until due and `queue delay` moves it; a parent scheduled later begins then', async () => {
+  const soon = new Date(Date.now() + 4000).toISOString();
+  const handle = await startParent(50, [planned('a', { notBefore: soon }), planned('b', { notBefore: new Date(Date.now() + 3_600_000).toISOString() })]);
+  await waitFor('both queued', async () => (await ccp.dispatcher()).waiting.filter((w) => w.parent === 50).length === 2);
+  const why = Object.fromEntries((await ccp.dispatcher()).waiting.map((w) => [w.subissue, w.why]));
+  expect(why).toEqual({ 501: `scheduled for ${soon}`, 502: expect.stringMatching(/^scheduled for /) });
+  await waitRunning([501], '#501 when due');
+  expect(events[0].at).toBeGreaterThanOrEqual(Date.parse(soon) - 50);
+  // An hour away: moved to now by `ccp queue delay 502 now`.
+  await ccp.delay(502, null, { repo: REPO });
+  await finish(501);
+  await finish(502);
+  await handle.result();
+
+  events.length = 0;
+  const later = new Date(Date.now() + 3_600_000);
+  const scheduled = await startParent(60, [planned('a'), planned('b')], { notBefore: later.toISOString() });
+  await waitFor('scheduled', async () => (await scheduled.query(parentStatusQuery)).phase === 'scheduled');
+  await settle();
+  expect(started()).toEqual([]);
+  await expect(ccp.delay(60, new Date(Date.now() + 1000), { repo: REPO })).resolves.toEqual({ kind: 'parent' });
+  await finish(601);
+  await finish(602);
+  await expect(scheduled.result()).resolves.toMatchObject({ state: 'closed' });
+}, 90_000);
+
+test('retry queue round trip: a subissue that failed for good runs again, and what it blocked with it', async () => {
+  failNext.add(701);
+  const handle = await startParent(70, [planned('a'), planned('b', { dependsOn: ['a'] }), planned('c')]);
+  await waitFor('#701 failed, #702 blocked', async () => {
+    const subs = (await handle.query(parentStatusQuery)).subissues;
+    return subs.length === 3 && subs[0].phase === 'failed' && subs[1].phase === 'blocked';
+  });
+  expect((await ccp.failed({ repo: REPO })).map((f) => f.sub.number)).toEqual([701]);
+  await expect(ccp.retry(701, { repo: REPO })).resolves.toMatchObject({ how: 'signal' });
+  await finish(703);
+  await finish(701);
+  await finish(702);
+  await expect(handle.result()).resolves.toMatchObject({ state: 'closed' });
+  expect(started().filter((n) => n === 701)).toHaveLength(2);
+}, 90_000);
