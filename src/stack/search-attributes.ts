@@ -24,6 +24,11 @@ export function devServerSearchAttributeArgs(keys: Key[] = CCP_SEARCH_ATTRIBUTE_
   return keys.flatMap((key) => ['--search-attribute', `${key.name}=${TYPES[key.type].cli}`]);
 }
 
+/** `keys` as the API's AddSearchAttributes takes them: name → IndexedValueType. */
+export function indexedSearchAttributes(keys: Key[] = CCP_SEARCH_ATTRIBUTE_KEYS): Record<string, number> {
+  return Object.fromEntries(keys.map((key) => [key.name, TYPES[key.type].indexed]));
+}
+
 /** The commands that create `keys` on a cluster: one per type (the CLI takes one --type and many --name). */
 export function createSearchAttributeCommands(namespace: string, keys: Key[] = CCP_SEARCH_ATTRIBUTE_KEYS, address?: string)
   : string[] {
@@ -67,8 +72,7 @@ export async function ensureSearchAttributes(operator: SearchAttributeOperator, 
       `(${missing.map((k) => k.name).join(', ')}); workflows that set them would fail. Create them once, then run \`ccp up\` again:\n  ` +
       createSearchAttributeCommands(namespace, missing, options.address).join('\n  '));
   }
-  await operator.addSearchAttributes({ namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, TYPES[key.type].indexed])) });
+  await operator.addSearchAttributes({ namespace, searchAttributes: indexedSearchAttributes(missing) });
   return { added: missing.map((key) => key.name) };
 }
 

@@ -85,11 +85,7 @@ export async function startAgentBed(workers = 2): Promise<AgentBed> {
 export const commits = async (repo: string): Promise<string[]> =>
   (await execa('git', ['-C', repo, 'log', '--format=%s'])).stdout.split('\n');
 
-export function subissue(number: number, title: string, description = `Implement ${title}.`): CreatedSubissue {
-  return { number, id: 9000 + number, url: `https://example.test/${number}`, key: `s${number}`, title,
-    estimatedHours: 2, priority: 'normal', description, acceptanceCriteria: ['it works'], technicalContext: '',
-    dependsOn: [] };
-}
+export { subissue } from './stub-activities.js';
 
 export const sessionRequest = (label: string, worktree: string, sub: CreatedSubissue): AgentSessionRequest =>
   ({ label, worktree, prompt: buildSubissuePrompt(REPO, 1, sub), timeoutMs: 60_000 });

@@ -14,7 +14,7 @@ import { inflightLedger, releaseLostActivities, WORKER_LOST } from '../../src/wo
 import { workflowSource } from '../../src/worker/workers.js';
 import type { SubissueWorkflowInput } from '../../src/workflows/subissue.js';
 import { subissue } from '../helpers/agent-bed.js';
-import { STUB_HOST_ACTIVITIES } from '../helpers/stub-worker.js';
+import { defaultActivities } from '../helpers/stub-activities.js';
 import { startTestTemporal } from '../helpers/temporal-env.js';
 
 const QUEUE = 'ccp-inflight';
@@ -33,12 +33,11 @@ const agent: AgentAdapter = {
 
 beforeAll(async () => {
   env = await startTestTemporal();
-  const queues = { hostId: 'h', hostQueue: QUEUE, agentQueue: QUEUE };
   worker = await Worker.create({
     connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue: QUEUE, ...workflowSource(),
     interceptors: { activity: [inflightLedger(dir)] },
     activities: {
-      claimHost: async () => queues, ...STUB_HOST_ACTIVITIES,
+      ...defaultActivities(QUEUE),
       // The first attempt hangs as a dead worker's would (no heartbeats); the retry makes the worktree.
       prepareWorktree: async ({ label }: { label: string }) => {
         attempts.push(attempts.length + 1);

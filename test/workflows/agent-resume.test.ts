@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { AgentRunInput } from '../../src/activities/agent.js';
 import type { SubissueWorkflowInput } from '../../src/workflows/subissue.js';
 import { subissue } from '../helpers/agent-bed.js';
-import { startStubWorkflowEnv, type StubWorkflowEnv } from '../helpers/stub-worker.js';
+import { startTimeSkippingStubEnv, type StubWorkflowEnv } from '../helpers/stub-worker.js';
 
 const QUEUE = 'ccp-agent-resume';
 let stub: StubWorkflowEnv;
@@ -13,7 +13,7 @@ const calls = new Map<string, AgentRunInput[]>();
 const scripts = new Map<string, Array<'SessionLost' | 'WorkerShutdown' | 'AgentFailed'>>();
 
 beforeAll(async () => {
-  stub = await startStubWorkflowEnv(QUEUE, {
+  stub = await startTimeSkippingStubEnv(QUEUE, {
     runAgent: async (input: AgentRunInput) => {
       const seen = calls.get(input.label) ?? [];
       calls.set(input.label, [...seen, input]);

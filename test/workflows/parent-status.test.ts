@@ -12,7 +12,7 @@ const QUEUE = 'ccp-parent-status';
 let stub: StubWorkflowEnv;
 const comments: SummaryRow[][] = [];
 
-const issue = (number: number) => ({ number, id: 1000 + number, title: `Issue ${number}`, body: '', state: 'open',
+const issue = (number: number) => ({ number, id: 1000 + number, title: `Issue ${number}`, body: '', state: 'open' as const,
   url: `https://example.test/${number}`, defaultBranch: 'main' });
 
 beforeAll(async () => {

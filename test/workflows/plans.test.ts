@@ -38,12 +38,10 @@ beforeAll(async () => {
   writeFileSync(template, `${TEMPLATE_LINE}\nIssue #{{number}} of {{repo}}.\n{{answer_format}}\n\`\`\`json\n{{issue_json}}\n\`\`\`\n`);
   const config = loadConfig({ ...offline.env, CCP_HOME: path.join(dir, 'worker-home'), CCP_PLAN_TEMPLATE: template,
     CCP_TASK_QUEUE: QUEUE, CCP_HOST_ID: 'test-host' }, dir);
-  const { claimHost: _claimHost, ...shared } = createSharedActivities(await createAdaptersFromConfig(config, offline.env));
+  const { claimHost: _claimHost, openPullRequest: _open, waitForMerge: _wait, ...shared } = createSharedActivities(await createAdaptersFromConfig(config, offline.env));
   stub = await startStubWorkflowEnv(QUEUE, {
     ...shared,
-    // Host steps and PRs stay stubbed (STUB_HOST_ACTIVITIES); the agent session records what it was asked.
-    openPullRequest: async () => ({ number: 7, url: 'https://example.test/pull/7', merged: false }),
-    waitForMerge: async () => ({ number: 7, url: 'https://example.test/pull/7', merged: true }),
+    // Host steps and PRs stay stubbed (the defaults: PR #7, merged at once); the agent session records what it was asked.
     runAgent: async ({ label, prompt }: { label: string; prompt: string }) => {
       prompts.set(Number(label.replace('subissue-', '')), prompt);
       return { paneId: '%1', exitCode: 0, endedBy: 'stop-hook', approvals: [], reattached: false };
