@@ -5,7 +5,7 @@
 import { clockTime } from '../core/usage-limit.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 import { noPaint, paintPhase, type Paint } from './paint.js';
-import { queueCounts, throughput, type WorkerPaneView } from './status-view.js';
+import { queueCounts, scheduledNote, throughput, type WorkerPaneView } from './status-view.js';
 
 export interface DashboardInput {
   parents: ParentStatus[];
@@ -39,7 +39,7 @@ export function renderDashboard(input: DashboardInput): string[] {
   ];
   const workerLines = workers.map((w) => workerLine(w, subs, now, paint));
   const room = Math.max(0, height - head.length - workerLines.length - 2);
-  const lines = [...head, '', ...workerLines, '', ...parentLines(parents, room, paint)];
+  const lines = [...head, '', ...workerLines, '', ...parentLines(parents, room, paint, now)];
   return lines.slice(0, height).map((line) => cutToWidth(line, width));
 }
 
@@ -55,7 +55,7 @@ function workerLine(worker: WorkerPaneView, subs: SubissueStatus[], now: Date, p
 }
 
 /** One line per parent while they fit; beyond that, the rest summed up by phase in the last line. */
-function parentLines(parents: ParentStatus[], room: number, paint: Paint): string[] {
+function parentLines(parents: ParentStatus[], room: number, paint: Paint, now: Date): string[] {
   if (room <= 0 || parents.length === 0) return room > 0 ? ['No parent issues yet: ccp start <issue>'] : [];
   // Parents still in work first: what the pane is for.
   const ordered = [...parents].sort((a, b) => Number(isEnded(a)) - Number(isEnded(b)) || a.number - b.number);
@@ -64,7 +64,7 @@ function parentLines(parents: ParentStatus[], room: number, paint: Paint): strin
     const merged = p.subissues.filter((s) => s.phase === 'merged').length;
     const total = p.subissues.length;
     const filled = total ? Math.round((merged / total) * BAR) : 0;
-    return `#${p.number} ${paintPhase(paint, p.phase, 8)}${p.paused ? ' paused' : ''} ${'█'.repeat(filled)}${'░'.repeat(BAR - filled)} ` +
+    return `#${p.number} ${paintPhase(paint, p.phase, 8)}${p.paused ? ' paused' : ''}${scheduledNote(p, now)} ${'█'.repeat(filled)}${'░'.repeat(BAR - filled)} ` +
       `${merged}/${total} ${p.title}`;
   });
   const rest = ordered.slice(shown.length);

@@ -3,6 +3,7 @@ import { oneLineReason } from '../core/reasons.js';
 import { noPaint, paintPhase, type Paint } from './paint.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 import { clockTime } from '../core/usage-limit.js';
+import { shortTime } from '../core/when.js';
 
 const BAR_WIDTH = 20;
 
@@ -45,7 +46,7 @@ function subissueLine(sub: SubissueStatus, workers: WorkerPaneView[] | undefined
   const pane = paneNote(sub, workers);
   const error = sub.error && (sub.phase === 'failed' || sub.phase === 'blocked') ? ` — ${oneLineReason(sub.error, 100)}` : '';
   const phase = sub.needsYou && sub.phase === 'agent' ? 'NEEDS-YOU' : sub.phase;
-  return `    #${sub.number} ${paintPhase(paint, phase, 8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}${needsYouNote(sub)}${waitNote(sub, now)}`;
+  return `    #${sub.number} ${paintPhase(paint, phase, 8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}${needsYouNote(sub)}${waitNote(sub, now)}${scheduledNote(sub, now)}`;
 }
 
 export function queueCounts(parents: ParentStatus[]): Record<'waiting' | 'working' | 'done' | 'failed', number> {
@@ -105,11 +106,17 @@ export function renderStatus(parents: ParentStatus[], now: Date = new Date(), wo
   for (const parent of parents) {
     const merged = parent.subissues.filter((s) => s.phase === 'merged').length;
     const paused = parent.paused ? ' (paused)' : '';
-    lines.push(`${paint('bold', `${parent.repo.owner}/${parent.repo.repo}#${parent.number}`)} ${paintPhase(paint, parent.phase, 0)}${paused} ${parent.title}`);
+    lines.push(`${paint('bold', `${parent.repo.owner}/${parent.repo.repo}#${parent.number}`)} ${paintPhase(paint, parent.phase, 0)}${paused}${scheduledNote(parent, now)} ${parent.title}`);
     if (parent.subissues.length > 0) lines.push(`  ${progressBar(merged, parent.subissues.length)}`);
     lines.push(...parent.subissues.map((sub) => subissueLine(sub, workers, paint, now)));
     if (parent.error) lines.push(`  error: ${oneLineReason(parent.error)} (the whole story: ccp debug <subissue>, the Web UI)`);
     if (parent.note) lines.push(`  note: ${parent.note}`);
   }
   return lines.join('\n');
+}
+
+/** " scheduled for 16:00" while a parent or subissue waits for its delay ("" otherwise). */
+export function scheduledNote(item: { phase: string; notBefore?: string }, now: Date): string {
+  const waits = item.phase === 'scheduled' || item.phase === 'waiting' || item.phase === 'queued';
+  return waits && item.notBefore && Date.parse(item.notBefore) > now.getTime() ? ` scheduled for ${shortTime(item.notBefore, now)}` : '';
 }

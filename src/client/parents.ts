@@ -22,6 +22,8 @@ export interface StartOptions {
   plan?: Plan;
   /** Begin then, not now (`ccp start --delay 2h|16:00|<ISO time>`): the parent waits on a durable timer. */
   notBefore?: Date;
+  /** Issue titles already known (`ccp start` read them checking the issues): the Web UI's summary shows them. */
+  titles?: Record<number, string>;
 }
 
 export async function startParents(
@@ -55,7 +57,7 @@ export async function startParents(
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         memo: { repo: `${repo.owner}/${repo.repo}`, issue: issueNumber },
         // Listed, summarised and found by search attribute in the Web UI before a worker took it.
-        ...parentStartOptions(repo, issueNumber),
+        ...parentStartOptions(repo, issueNumber, options.titles?.[issueNumber]),
       });
       results.push({ issueNumber, workflowId, started: true });
     } catch (err) {

@@ -31,6 +31,7 @@ import { subissueWorkflowId } from '../shared/ids.js';
 import { PRIORITY_KEYS, type CreatedSubissue, type Plan, type RepoRef, type RunSettings } from '../shared/types.js';
 import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
 import { failureMessage, subissueWorkflow } from './subissue.js';
+import { childCloseOptions, continueParent, shouldContinueAsNew, stopRunningChildren, type ContinuedParent } from './parent-continue.js';
 import { ccpSearchAttributes, subissueSearchFields, subissueSummary } from '../shared/visibility.js';
 import { onFieldChange, showParentDetails, upsertCcpSearchAttributes } from './visibility.js';
 
@@ -42,6 +43,8 @@ export interface ParentIssueInput {
   plan?: Plan;
   /** ISO: begin then (`ccp start --delay`), not now. */
   notBefore?: string;
+  /** Set by the run this one continues (continue-as-new): its status and plan, its subissues running on. */
+  continued?: ContinuedParent;
 }
 
 export interface ParentOutcome {
@@ -122,7 +125,9 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
     tracker.dirty = true;
   });
 
-  try {
+  /** Fetch, wait if scheduled, and split the issue: its subissues (existing, given or planned) and base branch,
+   * or how the parent ended before it had any. */
+  async function split(): Promise<{ created: CreatedSubissue[]; baseBranch: string } | ParentOutcome> {
     if (input.notBefore) {
       status.notBefore = input.notBefore;
       await untilScheduled(status, tracker, () => stopReason !== undefined);
@@ -162,17 +167,31 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
       status.phase = 'creating-subissues';
       created = await github.createSubissues({ repo, parent: issue, plan });
     }
-    status.subissues = created.map((sub) => toStatus(sub, settings.group));
-    status.phase = 'running';
+    return { created, baseBranch };
+  }
 
+  if (input.continued) Object.assign(status, input.continued.status);
+  try {
+    const prepared = input.continued ?? await split();
+    if (!('created' in prepared)) return prepared;
+    const { created, baseBranch } = prepared;
+    if (!input.continued) {
+      status.subissues = created.map((sub) => toStatus(sub, settings.group));
+      status.phase = 'running';
+    }
+
+    let next: 'done' | 'continue' = 'done';
     try {
-      await children.run(() => runChildren(input, status, created, baseBranch, tracker));
+      next = await children.run(() => runChildren(input, status, created, baseBranch, tracker));
     } catch (err) {
       if (!isCancellation(err)) throw err;
     }
+    // A long history: the next run carries on (its children run on and report to it).
+    if (next === 'continue' && !stopReason) return await continueParent(input, { status, created, baseBranch });
     // After a stop, let cancelled children finish their own clean-up before this workflow closes (and would
-    // terminate them).
+    // terminate them); children an earlier run started are told by their workflow id.
     await Promise.all(tracker.pending);
+    if (stopReason && input.continued) await stopRunningChildren(status);
     if (stopReason) return stopped(status);
 
     const rows = status.subissues.map(summaryRow);
@@ -206,7 +225,8 @@ interface ChildTracker {
 }
 
 /** Starts children as their dependencies allow, until every subissue reached an end state. */
-async function runChildren(input: ParentIssueInput, status: ParentStatus, created: CreatedSubissue[], baseBranch: string, tracker: ChildTracker) {
+async function runChildren(input: ParentIssueInput, status: ParentStatus, created: CreatedSubissue[], baseBranch: string,
+  tracker: ChildTracker): Promise<'done' | 'continue'> {
   const parentId = workflowInfo().workflowId;
   const settle = (sub: SubissueStatus, phase: SubissueStatus['phase'], error?: string) => {
     Object.assign(sub, { phase, updatedAt: now() }, error ? { error } : {});
@@ -238,6 +258,7 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
         priority: { priorityKey: PRIORITY_KEYS[sub.priority] },
         staticSummary: subissueSummary(sub.number, sub.title, input.issueNumber),
         typedSearchAttributes: ccpSearchAttributes({ ...subissueSearchFields(input.repo, input.issueNumber, planned), phase: 'queued' }),
+        ...childCloseOptions(),
       });
       tracker.pending.push(
         handle.result().then(
@@ -250,7 +271,9 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
         ),
       );
     }
+    if (shouldContinueAsNew()) return 'continue';
   }
+  return 'done';
 }
 
 function toStatus(sub: CreatedSubissue, defaultGroup?: string): SubissueStatus {

@@ -49,7 +49,7 @@ async function startIssues(issues: string, flags: StartFlags, bringUp: boolean):
   if (plan && flags.plan) await checkPlanFits(github, repo, checked.ok[0], plan, flags.plan);
   if (bringUp) await up(config, env, stackProgress);
   const results = await (await connectCcp(config)).start(repo, checked.ok.map((i) => i.number),
-    flags.group ? { group: flags.group } : {}, { plan, notBefore });
+    flags.group ? { group: flags.group } : {}, { plan, notBefore, titles: Object.fromEntries(checked.ok.map((i) => [i.number, i.title])) });
   const when = notBefore ? ` (scheduled for ${notBefore.toLocaleString()})` : '';
   output(flags.json, { started: results, refused: checked.refused }, () => [
     ...results.map((r) => (r.started ? `started #${r.issueNumber} as workflow ${r.workflowId}${when}` : r.note ?? '')),
