@@ -28,8 +28,11 @@ export interface DispatcherInput {
   state?: DispatchState;
 }
 
-/** How often requests and holders are checked against their workflows (one terminated never gives its slot back). */
+/** How often requests and holders are checked against their workflows (one terminated never gives its slot back):
+ * every minute at first, twice as long after each check that found nothing, up to 16 minutes (a session of hours
+ * costs a few checks, not hundreds). */
 const SWEEP_MS = 60_000;
+const SWEEP_MAX_MS = 16 * 60_000;
 
 const sweeper = proxyActivities<SharedActivities>({
   startToCloseTimeout: '1 minute',
@@ -70,6 +73,7 @@ export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<v
   });
 
   let lastSweep = Date.now();
+  let sweepEvery = SWEEP_MS;
   for (;;) {
     const decision = decideDispatch(state, new Date().toISOString());
     for (const { holder, reason } of decision.revoke) {
@@ -90,12 +94,14 @@ export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<v
       await continueAsNew<typeof dispatcherWorkflow>({ state });
     }
     const untilWake = decision.wakeAt ? Math.max(1, Date.parse(decision.wakeAt) - Date.now()) : Infinity;
-    const untilSweep = state.queue.length + state.holders.length > 0 ? Math.max(1, lastSweep + SWEEP_MS - Date.now()) : Infinity;
+    const untilSweep = state.queue.length + state.holders.length > 0 ? Math.max(1, lastSweep + sweepEvery - Date.now()) : Infinity;
     const timeout = Math.min(untilWake, untilSweep);
     await (timeout === Infinity ? condition(() => dirty) : condition(() => dirty, timeout));
-    if (state.queue.length + state.holders.length > 0 && Date.now() - lastSweep >= SWEEP_MS) {
+    if (state.queue.length + state.holders.length > 0 && Date.now() - lastSweep >= sweepEvery) {
       lastSweep = Date.now();
-      await sweep(state);
+      const dropped = await sweep(state);
+      sweepEvery = dropped > 0 ? SWEEP_MS : Math.min(2 * sweepEvery, SWEEP_MAX_MS);
+      dirty = dirty || dropped > 0;
     }
   }
 
@@ -105,13 +111,14 @@ export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<v
   }
 }
 
-/** Drops requests and slots of workflows that ended without giving them back (terminated, reset). */
-async function sweep(state: DispatchState): Promise<void> {
+/** Drops requests and slots of workflows that ended without giving them back (terminated, reset); says how many. */
+async function sweep(state: DispatchState): Promise<number> {
   const ids = [...new Set([...state.queue, ...state.holders].map((r) => r.workflowId))];
-  if (ids.length === 0) return;
+  if (ids.length === 0) return 0;
   const ended = new Set(await sweeper.endedWorkflows({ workflowIds: ids }));
   state.queue = state.queue.filter((r) => !ended.has(r.workflowId));
   state.holders = state.holders.filter((h) => !ended.has(h.workflowId));
+  return ended.size;
 }
 
 /** Signals a subissue workflow; one that is gone cannot be told (`onGone` then cleans up after it). */

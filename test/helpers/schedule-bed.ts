@@ -3,7 +3,7 @@
 // from the activity journal in workflow time. A new promise (delays, groups, a dispatcher) gets its test by
 // scripting subissues and activities here and asserting on startedAt/mergedAt, never on real time.
 import type { WorkflowHandle } from '@temporalio/client';
-import { startParents } from '../../src/client/parents.js';
+import { startParents, type StartOptions } from '../../src/client/parents.js';
 import { parentStatusQuery, type ParentStatus } from '../../src/shared/messages.js';
 import { DEFAULT_RUN_SETTINGS, type CreatedSubissue, type RepoRef, type RunSettings } from '../../src/shared/types.js';
 import type { ParentOutcome } from '../../src/workflows/parent-issue.js';
@@ -14,7 +14,8 @@ export const REPO: RepoRef = { owner: 'acme', repo: 'widgets' };
 
 export interface ScheduleBed extends StubWorkflowEnv {
   /** Starts parent #issueNumber as `ccp start` does; its issue splits into `subissues` (what createSubissues returns). */
-  startParent(issueNumber: number, subissues: CreatedSubissue[], settings?: Partial<RunSettings>): Promise<WorkflowHandle>;
+  startParent(issueNumber: number, subissues: CreatedSubissue[], settings?: Partial<RunSettings>, options?: StartOptions)
+    : Promise<WorkflowHandle>;
   status(handle: WorkflowHandle): Promise<ParentStatus>;
   result(handle: WorkflowHandle): Promise<ParentOutcome>;
   /** Workflow time of the subissue's first activity (its claimHost): when it started. */
@@ -33,9 +34,9 @@ export async function startScheduleBed(taskQueue: string, activities: ActivitySt
   });
   return {
     ...stub,
-    startParent: async (issueNumber, subissues, settings = {}) => {
+    startParent: async (issueNumber, subissues, settings = {}, options = {}) => {
       plans.set(issueNumber, subissues);
-      const [started] = await startParents(stub.env.client, taskQueue, REPO, [issueNumber], { ...DEFAULT_RUN_SETTINGS, ...settings });
+      const [started] = await startParents(stub.env.client, taskQueue, REPO, [issueNumber], { ...DEFAULT_RUN_SETTINGS, ...settings }, options);
       if (!started.started) throw new Error(`parent #${issueNumber} not started: ${started.note}`);
       return stub.env.client.workflow.getHandle(started.workflowId);
     },
