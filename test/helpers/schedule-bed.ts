@@ -11,6 +11,9 @@ import type { ActivityStubs } from './stub-activities.js';
 import { startTimeSkippingStubEnv, type StubWorkflowEnv } from './stub-worker.js';
 
 export const REPO: RepoRef = { owner: 'acme', repo: 'widgets' };
+/** Real time a test may take: loose on purpose, a sanity check that time was skipped on a loaded 2-core machine (the
+ * promises themselves are asserted in workflow time). */
+export const REAL_TIME_BUDGET_MS = 120_000;
 
 export interface ScheduleBed extends StubWorkflowEnv {
   /** Starts parent #issueNumber as `ccp start` does; its issue splits into `subissues` (what createSubissues returns). */

@@ -4,10 +4,9 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { pauseSignal, resumeSignal } from '../../src/shared/messages.js';
 import { waitFor } from '../helpers/agent-bed.js';
-import { startScheduleBed, type ScheduleBed } from '../helpers/schedule-bed.js';
+import { REAL_TIME_BUDGET_MS, startScheduleBed, type ScheduleBed } from '../helpers/schedule-bed.js';
 import { agentFails, bySubissue, DAY_MS, HOUR_MS, mergedAfter, subissue } from '../helpers/stub-activities.js';
 
-const REAL_TIME_BUDGET_MS = 60_000;
 let bed: ScheduleBed;
 
 beforeAll(async () => {

@@ -7,11 +7,10 @@ import { WORKER_SHUTDOWN } from '../../src/shared/failures.js';
 import { askApprovalUpdate, type ApprovalAnswer, type PendingApproval } from '../../src/shared/messages.js';
 import { subissueWorkflowId } from '../../src/shared/ids.js';
 import { waitFor } from '../helpers/agent-bed.js';
-import { REPO, startScheduleBed, type ScheduleBed } from '../helpers/schedule-bed.js';
+import { REAL_TIME_BUDGET_MS, REPO, startScheduleBed, type ScheduleBed } from '../helpers/schedule-bed.js';
 import { bySubissue, HOUR_MS, subissue, type CcpActivities } from '../helpers/stub-activities.js';
 
 const MINUTE_MS = 60_000;
-const REAL_TIME_BUDGET_MS = 60_000;
 // Hours, not days: while a subissue holds an agent slot (as through this wait) the dispatcher sweeps once a minute of
 // workflow time, and each sweep costs real time here (about 35 ms).
 const LIMIT_MS = 3 * HOUR_MS;
