@@ -1,12 +1,15 @@
 // Recorded workflow histories: a parent with two subissues (one depending on the other), paused and resumed, run to
-// the end on stub activities. `recordHistories` writes them to test/fixtures/histories; the replay test replays the
+// the end on stub activities; since v2 also the dispatcher (a control change) and a live priority change. Each
+// version's set stays committed (v1 unprefixed). `recordHistories` writes them to test/fixtures/histories; the replay test replays the
 // committed ones against today's workflow code, so a change that would break running workflows fails at once.
 // Re-record only for a change made safe with `patched()`: node dist/test/helpers/record-histories.js
 import proto from '@temporalio/proto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pauseSignal, resumeSignal } from '../../src/shared/messages.js';
+import { changeDispatch } from '../../src/client/dispatch.js';
+import { dispatcherWorkflowId } from '../../src/shared/dispatch.js';
+import { pauseSignal, resumeSignal, setSubissuePrioritySignal } from '../../src/shared/messages.js';
 import type { ParentIssueInput } from '../../src/workflows/parent-issue.js';
 import { subissue } from './agent-bed.js';
 import { startStubWorkflowEnv } from './stub-worker.js';
@@ -16,7 +19,8 @@ export const HISTORIES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta
 
 const QUEUE = 'ccp-history';
 
-export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
+/** Records today's histories under `prefix` (the fixtures of earlier versions stay: each set must keep replaying). */
+export async function recordHistories(dir = HISTORIES_DIR, prefix = 'v2-'): Promise<string[]> {
   const first = subissue(601, 'Schema');
   const second = { ...subissue(602, 'API'), dependsOn: [first.key] };
   const stub = await startStubWorkflowEnv(QUEUE, {
@@ -35,13 +39,17 @@ export async function recordHistories(dir = HISTORIES_DIR): Promise<string[]> {
       workflowId: 'ccp-acme/widgets#600', args: [input] });
     await handle.signal(pauseSignal);
     await handle.signal(resumeSignal);
+    // The dispatcher's controls and a live priority change go into the histories too.
+    await changeDispatch(stub.env.client, QUEUE, { kind: 'set-group-limit', group: 'docs', limit: 2 });
+    await handle.signal(setSubissuePrioritySignal, { number: 602, priority: 'high' });
     await handle.result();
     const written: string[] = [];
-    const ids = [handle.workflowId, `${handle.workflowId}.sub-601`, `${handle.workflowId}.sub-602`];
+    const ids = [handle.workflowId, `${handle.workflowId}.sub-601`, `${handle.workflowId}.sub-602`, dispatcherWorkflowId(QUEUE)];
+    const names = ['parent', 'subissue-1', 'subissue-2', 'dispatcher'];
     for (const [i, id] of ids.entries()) {
       // Protobuf's binary form: the JSON form would need the SDK's protojson, which trips over two protobufjs copies.
       const bytes = proto.temporal.api.history.v1.History.encode(await stub.env.client.workflow.getHandle(id).fetchHistory()).finish();
-      const file = path.join(dir, `${i === 0 ? 'parent' : `subissue-${i}`}.binpb`);
+      const file = path.join(dir, `${prefix}${names[i]}.binpb`);
       writeFileSync(file, bytes);
       written.push(file);
     }

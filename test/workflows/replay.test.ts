@@ -10,8 +10,9 @@ import { HISTORIES_DIR } from '../helpers/workflow-histories.js';
 
 const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.binpb')).sort();
 
-test('there are recorded histories of a parent and its subissues', () => {
-  expect(files).toEqual(['parent.binpb', 'subissue-1.binpb', 'subissue-2.binpb']);
+test('there are recorded histories of a parent and its subissues from each version (v2: with the dispatcher)', () => {
+  expect(files).toEqual(['parent.binpb', 'subissue-1.binpb', 'subissue-2.binpb',
+    'v2-dispatcher.binpb', 'v2-parent.binpb', 'v2-subissue-1.binpb', 'v2-subissue-2.binpb']);
 });
 
 test.each(files)('%s replays against today\'s workflows', async (file) => {
