@@ -11,9 +11,8 @@ import { REAL_TIME_BUDGET_MS, REPO, startScheduleBed, type ScheduleBed } from '.
 import { bySubissue, HOUR_MS, subissue, type CcpActivities } from '../helpers/stub-activities.js';
 
 const MINUTE_MS = 60_000;
-// Hours, not days: while a subissue holds an agent slot (as through this wait) the dispatcher sweeps once a minute of
-// workflow time, and each sweep costs real time here (about 35 ms).
-const LIMIT_MS = 3 * HOUR_MS;
+// Claude Code's usage windows reset within 5 hours.
+const LIMIT_MS = 5 * HOUR_MS;
 let bed: ScheduleBed;
 
 /** What each attempt of #241's agent got back when it asked (again) for the same request. */
@@ -32,7 +31,7 @@ const askWhileTheWorkerComesAndGoes: CcpActivities['runAgent'] = async () => {
     nextRetryDelay: awayAfterAttempt[ctx.info.attempt - 1] });
 };
 
-/** #251's sessions: the first is held back by a usage limit that resets in 3 hours, the next one works. */
+/** #251's sessions: the first is held back by a usage limit that resets in 5 hours, the next one works. */
 const limitedSessions: Array<(request: AgentSessionRequest) => Promise<AgentSessionResult>> = [
   async () => {
     throw new UsageLimited(new Date(Date.now() + LIMIT_MS));
@@ -71,7 +70,7 @@ test('a request nobody answers while the worker is away is denied by the durable
   expect(Date.now() - real).toBeLessThan(REAL_TIME_BUDGET_MS);
 });
 
-test('a usage limit of 3 hours is waited out: retried at the reset, no agent attempt used, shown meanwhile', async () => {
+test('a usage limit of 5 hours is waited out: retried at the reset, no agent attempt used, shown meanwhile', async () => {
   const real = Date.now();
   const handle = await bed.startParent(250, [subissue(251, 'Work')], { agentAttempts: 1 });
   await waitFor('#251 to be held back', async () => bed.callsOf(251, 'runAgent').some((call) => call.failed !== undefined));
