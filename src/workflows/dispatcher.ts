@@ -42,6 +42,7 @@ const sweeper = proxyActivities<SharedActivities>({
 export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<void> {
   const state = input.state ?? emptyDispatchState();
   let dirty = true;
+  let sweepEvery = SWEEP_MS;
   const view = (): DispatchView => {
     const now = new Date().toISOString();
     return { ...state, waiting: state.queue.map((r) => ({ ...r, why: waitReason(state, r, now) })) };
@@ -54,6 +55,8 @@ export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<v
     // A holder asking again lost track of its grant (its workflow was reset): say it again.
     if (holder) void tell(holder.workflowId, (h) => h.signal(slotGrantedSignal, { grantedAt: holder.grantedAt }));
     else state.queue.push(request);
+    // Something new to watch: check again within a minute, however quiet it was.
+    sweepEvery = SWEEP_MS;
     dirty = true;
   });
   setHandler(releaseSlotSignal, ({ workflowId }) => {
@@ -73,7 +76,6 @@ export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<v
   });
 
   let lastSweep = Date.now();
-  let sweepEvery = SWEEP_MS;
   for (;;) {
     const decision = decideDispatch(state, new Date().toISOString());
     for (const { holder, reason } of decision.revoke) {

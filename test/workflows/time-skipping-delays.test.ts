@@ -3,10 +3,9 @@
 // the dispatcher drops what a terminated workflow left in its queue.
 import { CcpClient } from '../../src/client/ccp-client.js';
 import { waitFor } from '../helpers/agent-bed.js';
-import { startScheduleBed, type ScheduleBed } from '../helpers/schedule-bed.js';
+import { REAL_TIME_BUDGET_MS, startScheduleBed, type ScheduleBed } from '../helpers/schedule-bed.js';
 import { DAY_MS, HOUR_MS, mergedAfter, subissue } from '../helpers/stub-activities.js';
 
-const REAL_TIME_BUDGET_MS = 60_000;
 let bed: ScheduleBed;
 
 beforeAll(async () => {
