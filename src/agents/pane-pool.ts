@@ -1,5 +1,5 @@
-// Hands out worker panes of a tmux session to agent sessions: a pane is free when its @ccp_task is empty and no
-// session of this process holds it. The in-process claim set makes check-and-take atomic between concurrent
+// Hands out worker panes of a tmux session to agent sessions: a pane is free when its @ccp_task is empty, it is not
+// marked to go (@ccp_retiring, `ccp workers remove`) and no session of this process holds it. The in-process claim set makes check-and-take atomic between concurrent
 // sessions; @ccp_task makes the claim visible to the dashboard and to other processes.
 import { NoFreePane } from './types.js';
 import type { PaneInfo, TmuxAdapter } from '../adapters/tmux.js';
@@ -60,8 +60,10 @@ export async function claimPane(input: ClaimInput): Promise<ClaimedPane> {
     }
     const stale = new Set<string>();
     for (const p of workers) if (p.task !== '' && p.task !== label && (await input.reclaimable?.(p))) stale.add(p.id);
-    // No await between the check and the add: two sessions of this process cannot take the same pane.
-    const pane = workers.find((p) => p.task === label) ?? workers.find((p) => p.task === '' || stale.has(p.id));
+    // No await between the check and the add: two sessions of this process cannot take the same pane. A pane marked
+    // to go takes no new session, but the one it still runs (re-attaching) gets it back.
+    const pane = workers.find((p) => p.task === label)
+      ?? workers.find((p) => !p.retiring && (p.task === '' || stale.has(p.id)));
     if (pane) {
       held.add(pane.id);
       try {
@@ -85,6 +87,29 @@ export async function releasePane(tmux: TmuxAdapter, session: string, paneId: st
     await tmux.setPaneOption(paneId, '@ccp_task', '');
   } finally {
     claimed.get(poolKey(tmux, session))?.delete(paneId);
+  }
+}
+
+/**
+ * Removes a worker pane if it is free (`ccp workers remove`): marked first, so no other process takes it, and held
+ * like a claim meanwhile, so no session of this one does. False when a session has it (it stays marked, so it goes
+ * once that session ends, unless the caller unmarks it).
+ */
+export async function removeFreePane(tmux: TmuxAdapter, session: string, paneId: string): Promise<boolean> {
+  const key = poolKey(tmux, session);
+  let held = claimed.get(key);
+  if (!held) claimed.set(key, (held = new Set()));
+  if (held.has(paneId)) return false;
+  held.add(paneId);
+  try {
+    await tmux.setPaneOption(paneId, '@ccp_retiring', '1');
+    const pane = (await tmux.listPanes(session)).find((p) => p.id === paneId);
+    if (!pane) return true;
+    if (pane.task !== '') return false;
+    await tmux.removePane(paneId);
+    return true;
+  } finally {
+    held.delete(paneId);
   }
 }
 

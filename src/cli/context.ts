@@ -6,6 +6,7 @@ import { loadSessionPolicy } from '../agents/policy-port.js';
 import { loadConfig, type CcpConfig } from '../config/config.js';
 import { loadPlanTemplate } from '../config/plan-template-file.js';
 import { PlanTemplateError } from '../core/plan-template.js';
+import { MAX_WORKERS } from '../core/worker-count.js';
 import { parseIssueNumbers as parseNumbers } from '../shared/ids.js';
 import { stackInfo } from '../stack/stack.js';
 import { AuthError, UsageError } from './errors.js';
@@ -27,7 +28,7 @@ export function paceOption(value: string): number {
 
 export function workersOption(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 32) throw new InvalidArgumentError('give a whole number from 1 to 32');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_WORKERS) throw new InvalidArgumentError(`give a whole number from 1 to ${MAX_WORKERS}`);
   return n;
 }
 

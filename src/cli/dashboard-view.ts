@@ -5,11 +5,14 @@
 import { clockTime } from '../core/usage-limit.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 import { noPaint, paintPhase, type Paint } from './paint.js';
-import { queueCounts, scheduledNote, throughput, type WorkerPaneView } from './status-view.js';
+import { hostsLine, queueCounts, scheduledNote, throughput, type WorkerPaneView } from './status-view.js';
+import type { HostWorkersRow } from '../core/worker-count.js';
 
 export interface DashboardInput {
   parents: ParentStatus[];
   workers: WorkerPaneView[];
+  /** Every host's live worker count (the dispatcher's), when known. */
+  hosts?: HostWorkersRow[];
   now: Date;
   /** When the ccp worker came up, for the uptime. */
   upSince?: Date;
@@ -36,6 +39,7 @@ export function renderDashboard(input: DashboardInput): string[] {
     `PRs: ${t.lastHour} last hour · ${t.today} today` +
       (t.meanMinutes !== undefined ? ` · ${t.meanMinutes.toFixed(1)} min each` : '') +
       ` · ${t.perWorkerHour.toFixed(1)}/h per worker · idle ${t.idlePercent}%`,
+    ...[hostsLine(input.hosts ?? [])].filter((line): line is string => line !== undefined),
   ];
   const workerLines = workers.map((w) => workerLine(w, subs, now, paint));
   const room = Math.max(0, height - head.length - workerLines.length - 2);

@@ -13,6 +13,7 @@ import { registerStackCommands } from './commands/stack.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerSteerCommands } from './commands/steer.js';
+import { registerWorkersCommands } from './commands/workers.js';
 import { EXIT, exitCodeOf, renderError } from './errors.js';
 import { registerPolicyCommand } from './policy.js';
 
@@ -34,6 +35,7 @@ registerSteerCommands(program);
 registerDebugCommand(program);
 registerApprovalCommands(program);
 registerQueueCommands(program);
+registerWorkersCommands(program);
 registerDemoCommand(program);
 registerGcCommand(program);
 registerLogsCommand(program);

@@ -4,6 +4,7 @@ import { noPaint, paintPhase, type Paint } from './paint.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 import { clockTime } from '../core/usage-limit.js';
 import { shortTime } from '../core/when.js';
+import type { HostWorkersRow } from '../core/worker-count.js';
 
 const BAR_WIDTH = 20;
 
@@ -89,8 +90,18 @@ function throughputLine(parents: ParentStatus[], now: Date): string | undefined 
   return `Throughput: ${t.lastHour} PR${t.lastHour === 1 ? '' : 's'} in the last hour · ${t.meanMinutes.toFixed(1)} min per subissue (start → PR)`;
 }
 
-export function renderStatus(parents: ParentStatus[], now: Date = new Date(), workers?: WorkerPaneView[], paint: Paint = noPaint): string {
+/** "Hosts: ci-1 3 workers (2 busy) · ci-2 2 workers (0 busy)": every host's live count (`ccp workers list`). */
+export function hostsLine(hosts: HostWorkersRow[]): string | undefined {
+  const known = hosts.filter((h) => h.workers !== undefined);
+  if (known.length === 0) return undefined;
+  return `Hosts: ${known.map((h) => `${h.host} ${h.workers} worker${h.workers === 1 ? '' : 's'} (${h.busy} busy)`).join(' · ')}`;
+}
+
+export function renderStatus(parents: ParentStatus[], now: Date = new Date(), workers?: WorkerPaneView[], paint: Paint = noPaint,
+  hosts: HostWorkersRow[] = []): string {
   const lines = [`ccp status — ${now.toISOString().replace('T', ' ').slice(0, 19)} UTC`];
+  const hostCounts = hostsLine(hosts);
+  if (hostCounts) lines.push(hostCounts);
   if (workers && workers.length > 0) lines.push(workersLine(workers));
   if (parents.length === 0) {
     lines.push('', 'No parent issues yet: `ccp start <issue>[,<issue>…]` starts work.');

@@ -30,6 +30,8 @@ import { connectTemporal, temporalTarget } from './connection.js';
 import { NotFoundError, RefusedError } from './errors.js';
 import { parentHandle, startParents, type StartOptions, type StartResult } from './parents.js';
 import { fetchParentStatuses } from './statuses.js';
+import { changeWorkers, listWorkers, localPanes, type WorkerCountResult } from './workers.js';
+import type { WorkersList } from '../core/worker-count.js';
 
 export interface CcpClientOptions {
   /** Temporal's frontend, host:port. Without it everything comes from ccp's configuration (`config`). */
@@ -79,6 +81,8 @@ export class CcpClient {
     readonly taskQueue: string,
     private readonly settings: RunSettings,
     private readonly ownsConnection: boolean,
+    /** ccp's configuration when connected by it: this host's id and tmux session (`workers()`, `addWorkers`). */
+    private readonly config?: CcpConfig,
   ) {}
 
   /** Connects to Temporal: at `address`, or where ccp's configuration says (CCP_TEMPORAL_ADDRESS, …). */
@@ -89,7 +93,7 @@ export class CcpClient {
       : { ...temporalTarget(config as CcpConfig), ...(options.namespace ? { namespace: options.namespace } : {}) };
     const temporal = await connectTemporal(target, options.connectTimeoutMs);
     const settings = { ...(config?.run ?? DEFAULT_RUN_SETTINGS), ...options.settings };
-    return new CcpClient(temporal, options.taskQueue ?? config?.taskQueue ?? 'ccp', settings, true);
+    return new CcpClient(temporal, options.taskQueue ?? config?.taskQueue ?? 'ccp', settings, true, config);
   }
 
   /** Over a Temporal client the caller already has (and closes). */
@@ -269,6 +273,30 @@ export class CcpClient {
   deny(subissue: number, options: { reason?: string; id?: string } = {}): Promise<AnsweredApproval> {
     const reason = options.reason ? `denied by a person: ${options.reason}` : undefined;
     return answerSubissue(this.temporal, subissue, { decision: 'deny', reason, id: options.id });
+  }
+
+  /** Every host's worker count and who works where: the dispatcher's slot holders (host, group, subissue, since when)
+   * and, connected by ccp's configuration, this host's panes (idle and going ones too). */
+  workers(): Promise<WorkersList> {
+    return listWorkers(this.temporal, this.taskQueue, this.config && localPanes(this.config));
+  }
+
+  /** Sets a host's worker count (default this host, or the only one): its worker adds or removes panes to match,
+   * without a restart. Fewer than run now: they finish first, unless `now` (their subissues go back to the queue and
+   * continue their conversations later). RefusedError beyond 0..64. */
+  setWorkers(workers: number, options: { host?: string; now?: boolean } = {}): Promise<WorkerCountResult> {
+    return changeWorkers(this.temporal, this.taskQueue, options.host ?? this.config?.hostId, { kind: 'set', workers }, options.now);
+  }
+
+  /** `workers` more on the host (`ccp workers add N`). */
+  addWorkers(workers: number, options: { host?: string } = {}): Promise<WorkerCountResult> {
+    return changeWorkers(this.temporal, this.taskQueue, options.host ?? this.config?.hostId, { kind: 'add', workers });
+  }
+
+  /** `workers` fewer (`ccp workers remove N [--now]`); RefusedError when the host has fewer. */
+  removeWorkers(workers: number, options: { host?: string; now?: boolean } = {}): Promise<WorkerCountResult> {
+    return changeWorkers(this.temporal, this.taskQueue, options.host ?? this.config?.hostId, { kind: 'remove', workers },
+      options.now);
   }
 
   /** Closes the connection `connect` opened (one given to `fromTemporal` stays open). */

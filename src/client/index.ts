@@ -3,6 +3,8 @@ export { CcpClient, type CcpClientOptions, type StatusFilter, type SteerResult, 
 export { CcpClientError, NotFoundError, RefusedError, UnreachableError } from './errors.js';
 export type { StartOptions, StartResult } from './parents.js';
 export type { WaitingRequest } from './approvals.js';
+export type { WorkerCountResult } from './workers.js';
+export type { HostWorkersRow, WorkerRow, WorkersList } from '../core/worker-count.js';
 export { loadConfig, type CcpConfig } from '../config/config.js';
 export { parentWorkflowId, subissueWorkflowId } from '../shared/ids.js';
 export type { Plan, PlannedSubissue, Priority, RepoRef, RunSettings } from '../shared/types.js';

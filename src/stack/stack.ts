@@ -81,10 +81,10 @@ export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv, progre
   await pueue.ensureDaemon();
   await pueue.ensureGroup(PUEUE_GROUP, 0);
 
-  progress(`tmux session ${config.tmux.session} with ${config.workers} worker panes`);
-  await ensureWorkerSession(config);
-
   if (runningPid(pids.worker) === undefined) {
+    // A running worker keeps its panes to its live count itself (src/worker/live-workers.ts).
+    progress(`tmux session ${config.tmux.session} with ${config.workers} worker panes`);
+    await ensureWorkerSession(config);
     progress('the ccp worker');
     rmSync(pids.workerReady, { force: true });
     const logFile = path.join(config.paths.logs, 'worker.log');

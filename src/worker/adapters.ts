@@ -9,7 +9,7 @@ import { sessionFiles } from '../agents/claude-code/session-files.js';
 import { createGitAdapter } from '../adapters/git.js';
 import { createGitHubAdapter, resolveGitHubToken } from '../adapters/github.js';
 import { createPueueAdapter } from '../adapters/pueue.js';
-import { createTmuxAdapter, type TmuxAdapter } from '../adapters/tmux.js';
+import { createTmuxAdapter, type TmuxAdapter, type WorkerPaneInput } from '../adapters/tmux.js';
 import { ConfigError, taskQueues, type CcpConfig } from '../config/config.js';
 import { findRepo } from '../config/repo.js';
 import { toolPath } from '../config/tools.js';
@@ -23,20 +23,28 @@ export function createTmuxFromConfig(config: CcpConfig): TmuxAdapter {
 
 const CCP_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'bin', 'ccp.js');
 
-/** The tmux session of this host — pane 0 the dashboard (`ccp status --watch`), panes 1..N idle workers — created,
- * or completed with missing worker panes (`ccp up`, and the agent adapter after a lost tmux server). */
-export async function ensureWorkerSession(config: CcpConfig, tmux: TmuxAdapter = createTmuxFromConfig(config))
-  : Promise<void> {
+/** How this host's worker panes are made: in its tmux session, showing an idle banner until an agent takes one. */
+export function workerPaneInput(config: CcpConfig): WorkerPaneInput {
+  return {
+    session: config.tmux.session,
+    idleCommand: (worker) => `printf '\\n  ccp worker ${worker}: idle, waiting for a subissue\\n'; exec tail -f /dev/null`,
+    cwd: config.repoPath,
+  };
+}
+
+/** The tmux session of this host — pane 0 the dashboard (`ccp status --watch`), then `workers` idle worker panes
+ * (default the configured count) — created, or completed with missing worker panes (`ccp up`, the live worker count
+ * after a lost tmux server). */
+export async function ensureWorkerSession(config: CcpConfig, tmux: TmuxAdapter = createTmuxFromConfig(config),
+  workers = config.workers): Promise<void> {
   // No secrets in the dashboard's command line: it needs only where the stack is.
   const env = { CCP_HOME: config.home, CCP_TEMPORAL_ADDRESS: config.temporal.address,
     CCP_TEMPORAL_NAMESPACE: config.temporal.namespace };
   const assignments = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`);
   await tmux.ensureSession({
-    session: config.tmux.session,
-    workers: config.workers,
+    ...workerPaneInput(config),
+    workers,
     dashboardCommand: `env ${assignments.join(' ')} ${shellQuote(process.execPath)} ${shellQuote(CCP_BIN)} status --watch`,
-    idleCommand: (worker) => `printf '\\n  ccp worker ${worker}: idle, waiting for a subissue\\n'; exec tail -f /dev/null`,
-    cwd: config.repoPath,
   });
 }
 
@@ -47,7 +55,8 @@ export function createPueueFromConfig(config: CcpConfig) {
 }
 
 /** The configured agent (CCP_AGENT), as the worker runs it; `ccp plan` asks the same one. */
-export function createAgentFromConfig(config: CcpConfig, tmux: TmuxAdapter = createTmuxFromConfig(config)): AgentAdapter {
+export function createAgentFromConfig(config: CcpConfig, tmux: TmuxAdapter = createTmuxFromConfig(config),
+  workers: () => number = () => config.workers): AgentAdapter {
   return createAgent(config.agent.name, {
     command: config.agent.command,
     home: config.agent.home,
@@ -65,12 +74,14 @@ export function createAgentFromConfig(config: CcpConfig, tmux: TmuxAdapter = cre
     tmux,
     session: config.tmux.session,
     // A lost tmux server: the sessions that resume after it need their panes back.
-    ensureSession: () => ensureWorkerSession(config, tmux),
+    ensureSession: () => ensureWorkerSession(config, tmux, workers()),
     runDir: path.join(config.paths.run, 'agents'),
   });
 }
 
-export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.ProcessEnv = process.env): Promise<ActivityDeps> {
+/** `workers`: the host's live worker count (src/worker/live-workers.ts), for panes made again after a lost tmux server. */
+export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.ProcessEnv = process.env,
+  workers?: () => number): Promise<ActivityDeps> {
   const token = await resolveGitHubToken(env);
   if (!token) {
     throw new ConfigError('no GitHub token: set GITHUB_TOKEN (or GH_TOKEN), or log in with `gh auth login`');
@@ -80,7 +91,7 @@ export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.Pr
   const tmux = createTmuxFromConfig(config);
   return {
     github: createGitHubAdapter({ token, baseUrl: config.github.apiUrl, throttle: config.github.throttle }),
-    agent: createAgentFromConfig(config, tmux),
+    agent: createAgentFromConfig(config, tmux, workers),
     planTemplate: config.planTemplate,
     git: createGitAdapter(),
     pueue: createPueueFromConfig(config),

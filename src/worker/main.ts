@@ -10,7 +10,8 @@ import { loadConfig } from '../config/config.js';
 import { workerReadyFile, type WorkerInfo } from '../stack/worker-info.js';
 import { Client } from '@temporalio/client';
 import { retentionHorizon, syncMirror } from '../client/mirror-sync.js';
-import { createAdaptersFromConfig, PUEUE_GROUP } from './adapters.js';
+import { createAdaptersFromConfig, createTmuxFromConfig, ensureWorkerSession, PUEUE_GROUP, workerPaneInput } from './adapters.js';
+import { followWorkerCount, type LiveWorkers } from './live-workers.js';
 import { createCcpWorkers } from './workers.js';
 import { releaseLostActivities } from './inflight.js';
 import { ensureCcpSearchAttributes } from '../stack/search-attributes.js';
@@ -22,9 +23,12 @@ Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterStri
 const readyFile = workerReadyFile(config);
 // `ccp down` decides what running agent sessions do when this worker stops (see src/stack/shutdown-mode.ts).
 const stopping = new AbortController();
+const following = new AbortController();
 let shutdownMode: ShutdownMode = 'detach';
 const agentsDir = path.join(config.paths.run, 'agents');
-const deps = { ...await createAdaptersFromConfig(config),
+// Set once the count is followed (below): panes made again after a lost tmux server take it.
+const live: { workers?: LiveWorkers } = {};
+const deps = { ...await createAdaptersFromConfig(config, process.env, () => live.workers?.current() ?? config.workers),
   shutdown: { signal: stopping.signal, mode: () => (shutdownMode === 'now' ? 'now' as const : 'detach' as const) } };
 await deps.pueue.ensureDaemon();
 mkdirSync(agentsDir, { recursive: true });
@@ -41,7 +45,6 @@ const ccp = await createCcpWorkers({
   connection,
   namespace: config.temporal.namespace,
   sharedQueue: config.taskQueue,
-  agentSlots: config.workers,
   deps,
   inflightDir: path.join(config.paths.run, 'inflight'),
 });
@@ -59,10 +62,18 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     if (shutdownMode === 'detach') writeFileSync(path.join(agentsDir, DETACHED_MARKER), `${new Date().toISOString()}\n`);
     // drain: no abort — the agents worker's long grace time lets running sessions end; nothing new is polled.
     if (shutdownMode !== 'drain') stopping.abort();
+    following.abort();
     ccp.shutdown();
   });
 }
 const client = new Client({ connection, namespace: config.temporal.namespace });
+// This host's worker count: registered with the dispatcher, then followed by the tmux panes (`ccp workers`).
+const tmux = createTmuxFromConfig(config);
+const liveWorkers = live.workers = followWorkerCount({
+  client, taskQueue: config.taskQueue, hostId: config.hostId, workers: config.workers, tmux,
+  panes: workerPaneInput(config), ensureSession: (workers) => ensureWorkerSession(config, tmux, workers),
+  signal: following.signal, log: (line) => console.log(line),
+});
 // What a worker killed with -9 was running is retried now, not after its heartbeat timeout.
 releaseLostActivities(path.join(config.paths.run, 'inflight'), client)
   .then((released) => {
@@ -92,6 +103,8 @@ setInterval(() => {
 try {
   await ccp.run();
 } finally {
+  following.abort();
+  await liveWorkers.done;
   rmSync(readyFile, { force: true });
   await connection.close();
 }

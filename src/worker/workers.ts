@@ -1,7 +1,8 @@
 // The three Temporal workers of one ccp host, over one connection:
 //  - shared queue: workflows + activities any host can run (GitHub, analyzer, claimHost);
 //  - host queue: this machine's worktrees, pushes and pueue mirror;
-//  - agent queue: agent sessions, at most one per tmux worker pane.
+//  - agent queue: agent sessions, at most one per tmux worker pane; how many run is the dispatcher's to say (the
+//    host's live worker count), so the worker itself takes up to the most a host may have.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import {
   createSharedActivities,
   type ActivityDeps,
 } from '../activities/index.js';
+import { MAX_WORKERS } from '../core/worker-count.js';
 import { inflightLedger } from './inflight.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,8 +29,9 @@ export interface CcpWorkersInput {
   connection: NativeConnection;
   namespace: string;
   sharedQueue: string;
-  /** Agent sessions run at most this many at once: one per worker pane. */
-  agentSlots: number;
+  /** Agent sessions this worker runs at most at once (default MAX_WORKERS): fixed when the worker is made, so the
+   * live limit is the dispatcher's count for the host and its panes, not this. */
+  agentSlots?: number;
   deps: ActivityDeps;
   /** Where running activities are written down (src/worker/inflight.ts); the ccp worker process sets it. */
   inflightDir?: string;
@@ -65,7 +68,7 @@ export async function createCcpWorkers(input: CcpWorkersInput): Promise<CcpWorke
     agents: () => ({
       taskQueue: deps.queues.agentQueue,
       activities: createAgentSessionActivities(deps),
-      maxConcurrentActivityTaskExecutions: input.agentSlots,
+      maxConcurrentActivityTaskExecutions: input.agentSlots ?? MAX_WORKERS,
       // `ccp down --drain` lets running sessions end; the other modes end them at once through the shutdown signal.
       shutdownGraceTime: '24 hours',
       // A cancellation (`ccp stop`, `ccp pause --now`) reaches a session with its next heartbeat sent to the server:

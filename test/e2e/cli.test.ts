@@ -22,7 +22,7 @@ test.each([
   [['start', '1', '--repo', 'nope'], {}, 2, /"nope" is not a repository: pass it as owner\/name/],
   [['start', '1'], {}, 2, /cannot tell the GitHub repository .*: pass --repo owner\/name/],
   [['start', '1', '--repo', 'o/r'], {}, 4, /no GitHub token: set GITHUB_TOKEN \(or GH_TOKEN\), or log in with `gh auth login`/],
-  [['up', '--workers', '0'], {}, 2, /--workers.*whole number from 1 to 32/],
+  [['up', '--workers', '0'], {}, 2, /--workers.*whole number from 1 to 64/],
   [['start'], {}, 2, /missing required argument 'issues'/],
   [['up'], { CCP_WORKERS: 'lots' }, 2, /CCP_WORKERS must be a number/],
   [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: badPolicy }, 2, /policy file .*bad-policy\.json is not valid JSON/],

@@ -12,7 +12,8 @@ import { loadConfig, type CcpConfig } from '../../src/config/config.js';
 import { startOfflineServices, type OfflineServices } from '../../src/offline/services.js';
 import type { RepoRef, RunSettings } from '../../src/shared/types.js';
 import { createAdaptersFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../../src/worker/adapters.js';
-import { createCcpWorkers, type CcpQueueRole, type CcpWorkers } from '../../src/worker/workers.js';
+import { followWorkerCount, type LiveWorkers } from '../../src/worker/live-workers.js';
+import { createCcpWorkers, type CcpWorkers } from '../../src/worker/workers.js';
 
 export interface Harness {
   dir: string;
@@ -25,16 +26,14 @@ export interface Harness {
   github: GitHubAdapter;
   repo: RepoRef;
   settings: RunSettings;
-  /** Starts polling the agent queue (with `deferAgentWorker`). */
-  startAgentWorker(): Promise<void>;
+  /** The host's live worker count, followed by its panes as the worker process does (`ccp workers`). */
+  liveWorkers: LiveWorkers;
   stop(): Promise<void>;
 }
 
 export interface HarnessOptions {
   workers?: number;
   taskQueue?: string;
-  /** Leave the agent queue unpolled until `startAgentWorker()` (to let work pile up in it). */
-  deferAgentWorker?: boolean;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -54,36 +53,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dir,
   );
   const tmux = createTmuxFromConfig(config);
-  await tmux.ensureSession({
-    session: config.tmux.session,
-    workers: config.workers,
-    dashboardCommand: 'exec tail -f /dev/null',
-    idleCommand: (n) => `echo worker ${n} idle; exec tail -f /dev/null`,
-    cwd: dir,
-  });
-  const deps = await createAdaptersFromConfig(config, offline.env);
+  const panes = { session: config.tmux.session, idleCommand: (n: number) => `echo worker ${n} idle; exec tail -f /dev/null`, cwd: dir };
+  const ensureSession = (workers: number) => tmux.ensureSession({ ...panes, workers, dashboardCommand: 'exec tail -f /dev/null' });
+  await ensureSession(config.workers);
+  const live: { workers?: LiveWorkers } = {};
+  const deps = await createAdaptersFromConfig(config, offline.env, () => live.workers?.current() ?? config.workers);
   await deps.pueue.ensureDaemon();
   await deps.pueue.ensureGroup(PUEUE_GROUP, 0);
 
   const env = await startTestTemporal();
-  const started: Array<{ workers: CcpWorkers; running: Promise<void> }> = [];
-  const startWorkers = async (roles: CcpQueueRole[]) => {
-    const workers = await createCcpWorkers({
-      roles,
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      sharedQueue: config.taskQueue,
-      agentSlots: config.workers,
-      deps,
-    });
-    started.push({ workers, running: workers.run() });
-  };
+  let workers: CcpWorkers;
+  let running: Promise<void>;
   try {
-    await startWorkers(options.deferAgentWorker ? ['shared', 'host'] : ['shared', 'host', 'agents']);
+    workers = await createCcpWorkers({ connection: env.nativeConnection, namespace: env.namespace ?? 'default',
+      sharedQueue: config.taskQueue, deps });
+    running = workers.run();
   } catch (err) {
     await env.teardown();
     throw err;
   }
+  // As the worker process: the host's count registered with the dispatcher, the panes following it.
+  const following = new AbortController();
+  const liveWorkers = live.workers = followWorkerCount({ client: env.client, taskQueue: config.taskQueue, hostId: config.hostId,
+    workers: config.workers, tmux, panes, ensureSession, signal: following.signal, intervalMs: 500 });
   const [owner, name] = offline.env.CCP_REPO.split('/');
   return {
     dir,
@@ -95,10 +87,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     github: createGitHubAdapter({ token: offline.githubToken, baseUrl: offline.github.url, throttle: false }),
     repo: { owner, repo: name },
     settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' },
-    startAgentWorker: () => startWorkers(['agents']),
+    liveWorkers,
     stop: async () => {
-      for (const { workers } of started) workers.shutdown();
-      await Promise.all(started.map(({ running }) => running.catch(() => undefined)));
+      following.abort();
+      await liveWorkers.done;
+      workers.shutdown();
+      await running.catch(() => undefined);
       await env.teardown();
       await tmux.killSession(config.tmux.session).catch(() => undefined);
       await deps.pueue.shutdown().catch(() => undefined);

@@ -1,45 +1,41 @@
-// Proves priority dispatch on the real dev server: agent sessions waiting for a worker pane start by priority
-// (Temporal priorityKey on the agent activity), not by when they were queued.
+// Proves priority dispatch on the real dev server: agent sessions waiting for a worker start by priority (the
+// dispatcher's order, with the host's one worker registered as the worker process does), not by when they were queued.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parentStatusQuery } from '../../src/shared/messages.js';
+import { changeDispatch, dispatchView } from '../../src/client/dispatch.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { driveToEnd, seedAndStart } from '../helpers/drive.js';
 
 let h: Harness;
 
 beforeAll(async () => {
-  // One pane, and nobody polling the agent queue yet: sessions pile up in it.
-  h = await startHarness({ workers: 1, deferAgentWorker: true, taskQueue: 'ccp-prio' });
+  // One worker, and dispatch paused: sessions pile up in the dispatcher's queue.
+  h = await startHarness({ workers: 1, taskQueue: 'ccp-prio' });
+  await changeDispatch(h.env.client, h.config.taskQueue, { kind: 'pause', scope: { kind: 'all' } });
 });
 
 afterAll(async () => {
   await h?.stop();
 });
 
-/** Waits until every subissue of the parent has its agent session queued (scheduled, not started). */
-async function agentsQueued(workflowId: string): Promise<number[]> {
-  const parent = h.env.client.workflow.getHandle(workflowId);
-  for (let i = 0; i < 120; i++) {
-    const status = await parent.query(parentStatusQuery);
-    const ids = status.subissues.map((s) => s.workflowId).filter((id): id is string => id !== undefined);
-    if (ids.length === status.subissues.length && ids.length > 0) {
-      const pending = await Promise.all(
-        ids.map(async (id) => (await h.env.client.workflow.getHandle(id).describe()).raw.pendingActivities ?? []),
-      );
-      if (pending.every((list) => list.some((a) => a.activityType?.name === 'runAgent'))) return status.subissues.map((s) => s.number);
+/** Waits until the dispatcher holds `count` requests for an agent, none granted, and knows the host's one worker. */
+async function agentsQueued(count: number): Promise<number[]> {
+  for (let i = 0; i < 240; i++) {
+    const view = await dispatchView(h.env.client, h.config.taskQueue);
+    if (view.queue.length === count && view.holders.length === 0 && view.hosts['test-host']?.workers === 1) {
+      return view.queue.map((r) => r.subissue);
     }
     await sleep(250);
   }
-  throw new Error(`agent sessions of ${workflowId} never got queued`);
+  throw new Error(`${count} agent sessions never got queued`);
 }
 
 test('queued agent sessions start in priority order, whatever order they were queued in', async () => {
   const early = await seedAndStart(h, { title: 'Chores', body: 'Later.\n\n- [ ] Tidy one {priority:low}\n- [ ] Tidy two {priority:low}\n' });
-  const lowOnes = await agentsQueued(early.workflowId);
+  const lowOnes = await agentsQueued(2);
   const late = await seedAndStart(h, { title: 'Outage', body: 'Now.\n\n- [ ] Fix it {priority:critical}\n- [ ] Guard it {priority:high}\n' });
-  const urgentOnes = await agentsQueued(late.workflowId);
+  const urgentOnes = (await agentsQueued(4)).filter((n) => !lowOnes.includes(n));
 
-  await h.startAgentWorker();
+  await changeDispatch(h.env.client, h.config.taskQueue, { kind: 'resume', scope: { kind: 'all' } });
   const [a, b] = await Promise.all([driveToEnd(h, early.workflowId), driveToEnd(h, late.workflowId)]);
   expect([a.workflowStatus, b.workflowStatus]).toEqual(['COMPLETED', 'COMPLETED']);
 

@@ -1,6 +1,8 @@
 // `ccp up`, `ccp down`: the embedded stack on this host.
 import type { Command } from 'commander';
 import { down, stackInfo, up } from '../../stack/stack.js';
+import { runningWorkerInfo } from '../../stack/worker-info.js';
+import { connectCcp } from '../client.js';
 import { UsageError } from '../errors.js';
 import { checkBeforeStart, configWith, output, stackLines, stackProgress, workersOption } from '../context.js';
 
@@ -13,9 +15,13 @@ export function registerStackCommands(program: Command): void {
     .action(async (flags: { workers?: number; json?: boolean }) => {
       const { config, env } = configWith(flags);
       await checkBeforeStart(config, env);
+      const running = runningWorkerInfo(config) !== undefined;
       await up(config, env, stackProgress);
-      output(flags.json, { workers: config.workers, ...stackInfo(config) },
-        () => [`ccp is up with ${config.workers} workers.`, ...stackLines(config)]);
+      // A worker that runs already takes the new count live; a new one registers it when it starts.
+      const workers = running && flags.workers !== undefined
+        ? (await (await connectCcp(config)).setWorkers(flags.workers)).workers : config.workers;
+      output(flags.json, { workers, ...stackInfo(config) },
+        () => [`ccp is up with ${workers} workers.`, ...stackLines(config)]);
     });
 
   program

@@ -11,6 +11,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { checkPlanFits, readPlanFile } from '../plan.js';
 import { parseWhen } from '../../core/when.js';
 import { preflightIssues } from '../preflight.js';
+import { renderCountChange } from '../workers-view.js';
 
 interface StartFlags {
   repo?: string;
@@ -36,9 +37,6 @@ async function startIssues(issues: string, flags: StartFlags, bringUp: boolean):
   const running = runningWorkerInfo(config);
   const mismatch = running && workerMismatch(running, repo);
   if (mismatch) throw new ConfigError(mismatch);
-  if (running && flags.workers !== undefined && running.workers !== flags.workers) {
-    console.error(`note: the running worker keeps its ${running.workers} workers; \`ccp down\` then start again to change it`);
-  }
   if (!bringUp && !running && !config.temporal.external) {
     throw new UsageError('ccp is not running here: `ccp start` brings it up and starts the issues');
   }
@@ -48,7 +46,10 @@ async function startIssues(issues: string, flags: StartFlags, bringUp: boolean):
   if (checked.ok.length === 0) throw new UsageError('nothing started: fix the issue numbers above and try again');
   if (plan && flags.plan) await checkPlanFits(github, repo, checked.ok[0], plan, flags.plan);
   if (bringUp) await up(config, env, stackProgress);
-  const results = await (await connectCcp(config)).start(repo, checked.ok.map((i) => i.number),
+  const ccp = await connectCcp(config);
+  // The running worker takes a new count live (`ccp workers set`).
+  if (running && flags.workers !== undefined) console.error(renderCountChange(await ccp.setWorkers(flags.workers), false));
+  const results = await ccp.start(repo, checked.ok.map((i) => i.number),
     flags.group ? { group: flags.group } : {}, { plan, notBefore, titles: Object.fromEntries(checked.ok.map((i) => [i.number, i.title])) });
   const when = notBefore ? ` (scheduled for ${notBefore.toLocaleString()})` : '';
   output(flags.json, { started: results, refused: checked.refused }, () => [

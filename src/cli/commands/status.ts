@@ -24,11 +24,14 @@ export function registerStatusCommand(program: Command): void {
       const paint = paintFor(process.stdout);
       // Without --watch, the first poll is all.
       for await (const statuses of ccp.watch({ allRuns: flags.all, intervalMs: 2000 })) {
-        const text = () => fetchWorkerPanes(tmux, config.tmux.session).then((panes) => renderStatus(statuses, new Date(), panes, paint));
+        // Every host's live worker count; none shown when the dispatcher cannot say.
+        const hosts = flags.json ? [] : await ccp.workers().then((list) => list.hosts).catch(() => []);
+        const text = () => fetchWorkerPanes(tmux, config.tmux.session)
+          .then((panes) => renderStatus(statuses, new Date(), panes, paint, hosts));
         if (flags.json) console.log(JSON.stringify(statuses, null, 2));
         else if (flags.watch) {
           // The dashboard: fitted to the pane (header first, lines cut), redrawn in place.
-          const lines = renderDashboard({ parents: statuses, workers: await fetchWorkerPanes(tmux, config.tmux.session),
+          const lines = renderDashboard({ parents: statuses, workers: await fetchWorkerPanes(tmux, config.tmux.session), hosts,
             now: new Date(), upSince: workerUpSince(config), width: process.stdout.columns ?? 100,
             height: process.stdout.rows ?? 40, paint });
           process.stdout.write(`\x1b[2J\x1b[H${lines.join('\n')}`);
