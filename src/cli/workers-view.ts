@@ -14,10 +14,12 @@ export function hostLine(host: HostWorkersRow, localHost?: string): string {
 function workerLine(row: WorkerRow, now: Date): string {
   const subissue = row.subissue === undefined ? '' : `#${row.subissue}${row.repo ? ` (${row.repo})` : ''}`;
   const since = row.since ? `since ${row.since.slice(11, 19)} UTC (${duration(now.getTime() - Date.parse(row.since))})` : '';
-  const state = row.state === 'retiring' ? `retiring${subissue ? ': goes when its agent ends' : ''}` : row.state;
-  return ['  ', (row.pane ?? '-').padEnd(5), (row.window ?? '-').padEnd(8), state.padEnd(9), (row.group ?? '-').padEnd(10),
-    subissue.padEnd(20), since].join(' ').trimEnd();
+  const going = row.state === 'retiring' && subissue ? ' — goes when its agent ends' : '';
+  return columns([row.pane ?? '-', row.window ?? '-', row.state, row.group ?? '-', subissue, since]) + going;
 }
+
+const WIDTHS = [5, 8, 9, 10, 20, 0];
+const columns = (cells: string[]): string => ['  ', ...cells.map((cell, i) => cell.padEnd(WIDTHS[i]))].join(' ').trimEnd();
 
 export function renderWorkersList(list: WorkersList, now: Date, localHost?: string): string[] {
   if (list.hosts.length === 0) return ['No host has workers yet: `ccp up` starts this one.'];
@@ -25,7 +27,7 @@ export function renderWorkersList(list: WorkersList, now: Date, localHost?: stri
   for (const host of list.hosts) {
     lines.push(hostLine(host, localHost));
     const rows = list.workers.filter((w) => w.host === host.host);
-    if (rows.length > 0) lines.push(`    ${['PANE ', 'WINDOW  ', 'STATE    ', 'GROUP     ', 'SUBISSUE            '].join(' ')} SINCE`);
+    if (rows.length > 0) lines.push(columns(['PANE', 'WINDOW', 'STATE', 'GROUP', 'SUBISSUE', 'SINCE']));
     lines.push(...rows.map((row) => workerLine(row, now)));
   }
   for (const g of list.groupLimits) lines.push(`group ${g.group}: at most ${g.limit} at once, ${g.running} running`);

@@ -24,6 +24,8 @@ test.each([
   [['start', '1', '--repo', 'o/r'], {}, 4, /no GitHub token: set GITHUB_TOKEN \(or GH_TOKEN\), or log in with `gh auth login`/],
   [['up', '--workers', '0'], {}, 2, /--workers.*whole number from 1 to 64/],
   [['start'], {}, 2, /missing required argument 'issues'/],
+  [['workers', 'add', '70'], {}, 2, /'70' is invalid for argument 'n'. give a whole number from 0 to 64/],
+  [['workers', 'set', 'some'], {}, 2, /give a whole number from 0 to 64/],
   [['up'], { CCP_WORKERS: 'lots' }, 2, /CCP_WORKERS must be a number/],
   [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: badPolicy }, 2, /policy file .*bad-policy\.json is not valid JSON/],
   [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: unknownRule }, 2, /policy file .*unknown-rule\.json: .*Bash\(git push/],
@@ -37,7 +39,7 @@ test.each([
 test('ccp --help lists the commands', async () => {
   const run = await ccp(['--help']);
   expect(run.exitCode).toBe(0);
-  for (const command of ['up', 'down', 'start', 'status', 'pause', 'resume', 'stop', 'debug', 'approvals', 'demo']) expect(run.stdout).toContain(`${command} `);
+  for (const command of ['up', 'down', 'start', 'status', 'pause', 'resume', 'stop', 'debug', 'approvals', 'demo', 'workers']) expect(run.stdout).toContain(`${command} `);
 });
 
 test('ccp down with nothing running says so', async () => {

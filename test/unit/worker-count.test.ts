@@ -44,7 +44,7 @@ test('the list joins holders with this host\'s panes; idle and retiring panes sh
   const text = renderWorkersList(list, new Date('2026-12-01T10:06:00Z'), 'a').join('\n');
   expect(text).toContain('host a (this host): 3 workers · 2 busy · 1 waiting');
   expect(text).toMatch(/%1 +grid +busy +frontend +#301 \(acme\/widgets\) +since 10:01:00 UTC \(5m\)/);
-  expect(text).toMatch(/%10 +grid-2 +retiring: goes when its agent ends/);
+  expect(text).toMatch(/%10 +grid-2 +retiring +- +#302 \(acme\/widgets\) +since 10:01:00 UTC \(5m\) — goes when its agent ends/);
   expect(text).toContain('host b: 1 worker · 1 busy · stopping the sessions beyond the count');
   expect(text).toContain('group frontend: at most 2 at once, 2 running');
 });
