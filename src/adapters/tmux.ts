@@ -90,6 +90,8 @@ const gridWindowOptions = (target: string): string[] => [
 // A generous virtual size: detached sessions default to 80x24, which runs out of room after a few splits.
 const SESSION_SIZE = { width: 220, height: 60 };
 const FIELD_SEPARATOR = '\t';
+// Sessions being made or completed by this process, by server and name (see ensureSession).
+const sessionsBeingEnsured = new Map<string, Promise<void>>();
 const PANE_FORMAT = ['#{pane_id}', '#{pane_index}', '#{@ccp_role}', '#{@ccp_task}', '#{pane_dead}', '#{pane_pid}',
   '#{@ccp_retiring}', '#{@ccp_worker}', '#{window_id}', '#{pane_current_command}'].join(FIELD_SEPARATOR);
 const WINDOW_FORMAT = ['#{window_id}', '#{window_index}', '#{window_name}', '#{window_width}', '#{window_height}',
@@ -165,6 +167,19 @@ export function createTmuxAdapter(options: TmuxAdapterOptions = {}): TmuxAdapter
     return paneId;
   };
 
+  const newSession = async (input: EnsureSessionInput): Promise<void> => {
+    const window = `=${input.session}:${GRID_WINDOW}`;
+    // remain-on-exit in the same call as new-session: a quickly exiting first command would otherwise take the
+    // session (and an otherwise empty server) down before the option is set.
+    const dashboardId = (await run([
+      'new-session', '-d', '-s', input.session, '-n', GRID_WINDOW, '-x', String(SESSION_SIZE.width),
+      '-y', String(SESSION_SIZE.height), '-c', input.cwd, '-P', '-F', '#{pane_id}', input.dashboardCommand,
+      ...gridWindowOptions(window),
+    ])).trim();
+    await setPaneOption(dashboardId, '@ccp_role', 'dashboard');
+    await setPaneOption(dashboardId, '@ccp_title', 'ccp dashboard');
+  };
+
   return {
     socketPath: options.socketPath,
 
@@ -175,20 +190,21 @@ export function createTmuxAdapter(options: TmuxAdapterOptions = {}): TmuxAdapter
     },
 
     async ensureSession(input) {
-      if (!(await this.hasSession(input.session))) {
-        const window = `=${input.session}:${GRID_WINDOW}`;
-        // remain-on-exit in the same call as new-session: a quickly exiting first command would otherwise take the
-        // session (and an otherwise empty server) down before the option is set.
-        const dashboardId = (await run([
-          'new-session', '-d', '-s', input.session, '-n', GRID_WINDOW, '-x', String(SESSION_SIZE.width),
-          '-y', String(SESSION_SIZE.height), '-c', input.cwd, '-P', '-F', '#{pane_id}', input.dashboardCommand,
-          ...gridWindowOptions(window),
-        ])).trim();
-        await setPaneOption(dashboardId, '@ccp_role', 'dashboard');
-        await setPaneOption(dashboardId, '@ccp_title', 'ccp dashboard');
+      // One at a time per session in this process: the worker's pane follower and an agent session finding the
+      // tmux server gone may both make it again, and the second would find a duplicate session.
+      const key = `${options.socketPath ?? 'default'}|${input.session}`;
+      const mine = (sessionsBeingEnsured.get(key) ?? Promise.resolve()).catch(() => undefined)
+        .then(async () => {
+          if (!(await this.hasSession(input.session))) await newSession(input);
+          const workers = (await listPanes(input.session)).filter((pane) => pane.role === 'worker').length;
+          for (let i = workers; i < input.workers; i++) await addWorkerPane(input);
+        });
+      sessionsBeingEnsured.set(key, mine);
+      try {
+        await mine;
+      } finally {
+        if (sessionsBeingEnsured.get(key) === mine) sessionsBeingEnsured.delete(key);
       }
-      const workers = (await listPanes(input.session)).filter((pane) => pane.role === 'worker').length;
-      for (let i = workers; i < input.workers; i++) await addWorkerPane(input);
     },
 
     async killSession(session) {

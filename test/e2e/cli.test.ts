@@ -26,6 +26,7 @@ test.each([
   [['start'], {}, 2, /missing required argument 'issues'/],
   [['workers', 'add', '70'], {}, 2, /'70' is invalid for argument 'n'. give a whole number from 0 to 64/],
   [['workers', 'set', 'some'], {}, 2, /give a whole number from 0 to 64/],
+  [['workers', 'set', 'none'], {}, 2, /"none" lifts a group's limit \(--group g\); a host needs a number of workers/],
   [['up'], { CCP_WORKERS: 'lots' }, 2, /CCP_WORKERS must be a number/],
   [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: badPolicy }, 2, /policy file .*bad-policy\.json is not valid JSON/],
   [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: unknownRule }, 2, /policy file .*unknown-rule\.json: .*Bash\(git push/],

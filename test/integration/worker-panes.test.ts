@@ -93,8 +93,13 @@ test('a marked busy pane is kept when a free one can go in its place; more worke
   await tmux.setPaneOption(busyNew.id, '@ccp_task', '');
 });
 
-test('a lost tmux session is made again with the count followed now', async () => {
+test('a lost tmux session is made again with the count followed now, once when two make it at the same time', async () => {
   await tmux.killSession(SESSION);
   expect(await reconcile(4)).toBe(`session ${SESSION} made again with 4 worker panes`);
   expect(await workerPanes()).toHaveLength(4);
+  // The follower and an agent session that found the server gone, at once: one session, its panes made once.
+  await tmux.killSession(SESSION);
+  await Promise.all([reconcile(3), ensureSession(3)]);
+  expect(await workerPanes()).toHaveLength(3);
+  expect(await tmux.listWindows(SESSION)).toHaveLength(1);
 });
