@@ -20,7 +20,6 @@ export interface ActivityDeps {
   queues: HostQueues;
   repoPath: string;
   worktreesDir: string;
-  pueueGroup: string;
   /** The user's planning prompt template (CCP_PLAN_TEMPLATE, $CCP_HOME/prompts/plan.md); absent: ccp's own. */
   planTemplate?: string;
   /** The GitHub repository of `repoPath`, when known (host activities refuse work for another one). */
@@ -41,23 +40,21 @@ export function createSharedActivities(deps: Pick<ActivityDeps, 'github' | 'agen
 }
 
 /** Activities bound to this host's clone, worktrees and pueued. */
-export function createHostBoundActivities(deps: Pick<ActivityDeps, 'git' | 'pueue' | 'repoPath' | 'worktreesDir' | 'pueueGroup' | 'repo'>) {
+export function createHostBoundActivities(deps: Pick<ActivityDeps, 'git' | 'pueue' | 'repoPath' | 'worktreesDir' | 'repo'>) {
   return {
     ...withHeartbeats(createHostActivities({ git: deps.git, repoPath: deps.repoPath, worktreesDir: deps.worktreesDir, repo: deps.repo })),
-    ...withHeartbeats(createMirrorActivities({ pueue: deps.pueue, group: deps.pueueGroup, cwd: deps.repoPath })),
+    ...withHeartbeats(createMirrorActivities({ pueue: deps.pueue })),
   };
 }
 
-/** Agent sessions of this host; the pueue mirror task starts when a session really runs. */
+/** Agent sessions of this host; what they do is logged in the subissue's event log (the mirror's task follows the pane). */
 export function createAgentSessionActivities(deps: Pick<ActivityDeps, 'agent' | 'pueue' | 'shutdown'>) {
   return createAgentActivities({
     agent: deps.agent,
     shutdown: deps.shutdown,
     hooks: {
-      // pueued may be gone: start it again once (the mirror re-adds a lost task) rather than leave it behind.
-      onSessionStart: (label) => deps.pueue.mirrorStart(label)
-        .catch(async () => { await deps.pueue.ensureDaemon(); await deps.pueue.mirrorStart(label); }),
-      onNeedsYou: (label, pending) => deps.pueue.mirrorLog(label,
+      onSessionStart: (label, paneId) => deps.pueue.mirror.log(label, `agent session running in pane ${paneId ?? '?'}`),
+      onNeedsYou: (label, pending) => deps.pueue.mirror.log(label,
         `needs you: ${pending.tool} ${pending.subject} — \`ccp approve|deny ${label.replace(/^subissue-/, '')}\``),
     },
   });

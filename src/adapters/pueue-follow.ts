@@ -1,23 +1,27 @@
-// A pueue mirror task's command: `node pueue-follow.js <pane-log> <mirror-prefix>`. Prints the agent's pane as
-// text while its log grows (so `pueue follow <id>` shows the agent live and `pueue log <id>` keeps it), and
-// ccp's notes (`<prefix>.note`: why it waits); exits with the subissue's result once ccp writes
-// `<prefix>.exit` (first line the code, then a summary). It checks for the exit file BEFORE reading the log, so
+// A pueue mirror task's command: `node pueue-follow.js <pane-log-template> <mirror-dir> <label>` (the template's
+// `{label}` is the label; tasks show it as `ccp-mirror <label>`, a pueue alias). Prints the agent's pane as text
+// while its log grows (so `pueue follow <id>` shows the agent live and `pueue log <id>` keeps it), and ccp's notes
+// (`<mirror-dir>/<label>.note`: why it waits); exits with the subissue's result once ccp writes
+// `<mirror-dir>/<label>.exit` (first line the code, then a summary). It checks for the exit file BEFORE reading the log, so
 // all the agent printed before the result is shown. Run with `exec`, its parent is pueued: it ends with the daemon.
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { textFollower } from '../core/terminal-text.js';
+import { isAlive } from '../stack/processes.js';
 
 const POLL_MS = 250;
 const MAX_READ_BYTES = 1 << 20;
 
-const [paneLog, prefix] = process.argv.slice(2);
-if (!paneLog || !prefix) {
-  process.stderr.write('usage: pueue-follow.js <pane-log> <mirror-prefix>\n');
+const [paneLogTemplate, mirrorDir, label] = process.argv.slice(2);
+if (!paneLogTemplate || !mirrorDir || !label) {
+  process.stderr.write('usage: pueue-follow.js <pane-log-template> <mirror-dir> <label>\n');
   process.exit(2);
 }
-const exitFile = `${prefix}.exit`;
-const noteFile = `${prefix}.note`;
+const paneLog = paneLogTemplate.split('{label}').join(label);
+const exitFile = path.join(mirrorDir, `${label}.exit`);
+const noteFile = path.join(mirrorDir, `${label}.note`);
 const daemon = process.ppid;
 
 let offset = 0;
@@ -63,15 +67,6 @@ function printNote(): void {
   note = now;
 }
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 for (;;) {
   const finished = existsSync(exitFile);
   readNew();
@@ -84,6 +79,6 @@ for (;;) {
     process.exitCode = code;
     break;
   }
-  if (!alive(daemon)) process.exit(1);
+  if (!isAlive(daemon)) process.exit(1);
   await sleep(POLL_MS);
 }

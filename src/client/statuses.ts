@@ -9,20 +9,40 @@ import type { WorkerPaneView } from '../cli/status-view.js';
 export async function fetchParentStatuses(client: Client, limit = 50, allRuns = false,
   keep: (status: ParentStatus) => boolean = () => true): Promise<ParentStatus[]> {
   const statuses: ParentStatus[] = [];
+  for await (const { status } of parentRuns(client, PARENTS, allRuns)) {
+    if (statuses.length >= limit) break;
+    if (keep(status)) statuses.push(status);
+  }
+  return statuses.sort((a, b) => a.number - b.number);
+}
+
+/** The latest status of each parent by workflow id: those running now with `running`, else all (up to `limit`). */
+export async function fetchParentStatusesById(client: Client, { running = false, limit = 500 } = {})
+  : Promise<Map<string, ParentStatus>> {
+  const statuses = new Map<string, ParentStatus>();
+  for await (const { workflowId, status } of parentRuns(client, running ? `${PARENTS} AND ExecutionStatus = 'Running'` : PARENTS, false)) {
+    if (statuses.size >= limit) break;
+    statuses.set(workflowId, status);
+  }
+  return statuses;
+}
+
+const PARENTS = `WorkflowType = 'parentIssueWorkflow'`;
+
+async function* parentRuns(client: Client, query: string, allRuns: boolean)
+  : AsyncGenerator<{ workflowId: string; status: ParentStatus }> {
   const seen = new Set<string>();
   // Visibility lists newest runs first: the first run seen of an id is its latest.
-  for await (const execution of client.workflow.list({ query: `WorkflowType = 'parentIssueWorkflow'` })) {
-    if (statuses.length >= limit) break;
+  for await (const execution of client.workflow.list({ query })) {
     if (!allRuns && seen.has(execution.workflowId)) continue;
     seen.add(execution.workflowId);
     try {
       const status = await client.workflow.getHandle(execution.workflowId, execution.runId).query(parentStatusQuery);
-      if (keep(status)) statuses.push(status);
+      yield { workflowId: execution.workflowId, status };
     } catch {
       // A run that failed before its first workflow task has no status to report: skip it.
     }
   }
-  return statuses.sort((a, b) => a.number - b.number);
 }
 
 /** Worker panes of this host's tmux session (empty when the session is not up). */

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, type CcpConfig } from '../config/config.js';
 import { probeSandbox } from '../agents/claude-code/sandbox.js';
-import { createPueueFromConfig, createTmuxFromConfig, ensureWorkerSession, PUEUE_GROUP } from '../worker/adapters.js';
+import { createPueueFromConfig, createTmuxFromConfig, ensureWorkerSession } from '../worker/adapters.js';
+import { DEFAULT_MIRROR_GROUP } from '../core/mirror-targets.js';
 import { runningPid, startDetached, stopByPidFile, waitUntil } from './processes.js';
 import { Connection } from '@temporalio/client';
 import { ensureCcpSearchAttributes } from './search-attributes.js';
@@ -79,7 +80,7 @@ export async function up(config: CcpConfig, workerEnv: NodeJS.ProcessEnv, progre
   progress('pueued (the queue mirror)');
   const pueue = createPueueFromConfig(config);
   await pueue.ensureDaemon();
-  await pueue.ensureGroup(PUEUE_GROUP, 0);
+  await pueue.ensureGroup(DEFAULT_MIRROR_GROUP);
 
   if (runningPid(pids.worker) === undefined) {
     // A running worker keeps its panes to its live count itself (src/worker/live-workers.ts).

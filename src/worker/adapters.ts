@@ -15,8 +15,6 @@ import { findRepo } from '../config/repo.js';
 import { toolPath } from '../config/tools.js';
 import { shellQuote } from '../core/shell.js';
 
-export const PUEUE_GROUP = 'ccp';
-
 export function createTmuxFromConfig(config: CcpConfig): TmuxAdapter {
   return createTmuxAdapter({ socketPath: config.tmux.socket, configFile: config.tmux.configFile });
 }
@@ -51,7 +49,7 @@ export async function ensureWorkerSession(config: CcpConfig, tmux: TmuxAdapter =
 export function createPueueFromConfig(config: CcpConfig) {
   const agentsDir = path.join(config.paths.run, 'agents');
   return createPueueAdapter({ dir: config.paths.pueue, pueueBinary: toolPath('pueue'), pueuedBinary: toolPath('pueued'),
-    paneLog: (label) => sessionFiles(agentsDir, label).paneLog });
+    paneLogTemplate: sessionFiles(agentsDir, '{label}').paneLog });
 }
 
 /** The configured agent (CCP_AGENT), as the worker runs it; `ccp plan` asks the same one. */
@@ -99,6 +97,5 @@ export async function createAdaptersFromConfig(config: CcpConfig, env: NodeJS.Pr
     repoPath: config.repoPath,
     repo: await findRepo(config),
     worktreesDir: config.paths.worktrees,
-    pueueGroup: PUEUE_GROUP,
   };
 }

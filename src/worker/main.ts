@@ -9,16 +9,15 @@ import { takeShutdownMode, type ShutdownMode } from '../stack/shutdown-mode.js';
 import { loadConfig } from '../config/config.js';
 import { workerReadyFile, type WorkerInfo } from '../stack/worker-info.js';
 import { Client } from '@temporalio/client';
-import { retentionHorizon, syncMirror } from '../client/mirror-sync.js';
-import { createAdaptersFromConfig, createTmuxFromConfig, ensureWorkerSession, PUEUE_GROUP, workerPaneInput } from './adapters.js';
+import { createAdaptersFromConfig, createTmuxFromConfig, ensureWorkerSession, workerPaneInput } from './adapters.js';
 import { followWorkerCount, type LiveWorkers } from './live-workers.js';
+import { startMirrorReconciler } from './mirror-reconciler.js';
 import { createCcpWorkers } from './workers.js';
 import { releaseLostActivities } from './inflight.js';
 import { ensureCcpSearchAttributes } from '../stack/search-attributes.js';
 import { collectGarbage } from '../client/gc.js';
 
 const config = loadConfig();
-const PUEUE_CLEAN_EVERY_MS = 10 * 60_000;
 Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
 const readyFile = workerReadyFile(config);
 // `ccp down` decides what running agent sessions do when this worker stops (see src/stack/shutdown-mode.ts).
@@ -89,22 +88,15 @@ collectGarbage({ client, git: deps.git, repoPath: config.repoPath, worktreesDir:
 // What this worker serves: `ccp start` checks it before starting work this worker cannot do.
 const info: WorkerInfo = { pid: process.pid, repo: deps.repo, repoPath: config.repoPath, workers: config.workers };
 writeFileSync(readyFile, `${JSON.stringify(info)}\n`);
-// pueue is a projection of Temporal: bring it in line once at start (pueued may have lost its state meanwhile).
-syncMirror(client, deps.pueue, { group: PUEUE_GROUP, cwd: config.repoPath, retentionHours: config.pueue.retentionHours })
-  .then((result) => {
-    if (result.synced.length > 0) console.log(`pueue mirror rebuilt for ${result.synced.join(', ')}`);
-  })
-  .catch((err: unknown) => console.error(`pueue mirror sync failed (the work goes on): ${String(err)}`));
-// Finished mirror tasks go after the retention, so pueue's cost does not grow with the life of CCP_HOME.
-setInterval(() => {
-  deps.pueue.removeFinishedBefore(retentionHorizon(config.pueue.retentionHours))
-    .catch((err: unknown) => console.error(`pueue clean-up failed (tried again later): ${String(err)}`));
-}, PUEUE_CLEAN_EVERY_MS).unref();
+// pueue mirrors Temporal: brought in line every second (and rebuilt when pueued lost its state).
+const mirror = startMirrorReconciler({ client, pueue: deps.pueue, taskQueue: config.taskQueue, cwd: config.repoPath,
+  retentionHours: config.pueue.retentionHours });
 try {
   await ccp.run();
 } finally {
   following.abort();
   await liveWorkers.done;
+  await mirror.stop();
   rmSync(readyFile, { force: true });
   await connection.close();
 }

@@ -52,12 +52,13 @@ export async function originGit(h: Harness, ...args: string[]): Promise<string> 
   return stdout;
 }
 
-/** The pueue mirror task of `label` once it leaves Stashed/Running (its script notices ccp's result within a poll). */
+/** The pueue mirror task of `label` once it is finished (the reconciler brings it there within a tick or two; its
+ * command notices the result within a poll). pueued not answering (gone, coming back) counts as not yet. */
 export async function settledMirror(h: Harness, label: string, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const task = await h.deps.pueue.findByLabel(label);
-    if ((task && task.state !== 'Running' && task.state !== 'Stashed') || Date.now() > deadline) return task;
+    const task = await h.deps.pueue.findByLabel(label).catch(() => undefined);
+    if ((task && !['Running', 'Stashed', 'Queued', 'Paused'].includes(task.state)) || Date.now() > deadline) return task;
     await sleep(200);
   }
 }

@@ -11,8 +11,9 @@ import type { TmuxAdapter } from '../../src/adapters/tmux.js';
 import { loadConfig, type CcpConfig } from '../../src/config/config.js';
 import { startOfflineServices, type OfflineServices } from '../../src/offline/services.js';
 import type { RepoRef, RunSettings } from '../../src/shared/types.js';
-import { createAdaptersFromConfig, createTmuxFromConfig, PUEUE_GROUP } from '../../src/worker/adapters.js';
+import { createAdaptersFromConfig, createTmuxFromConfig } from '../../src/worker/adapters.js';
 import { followWorkerCount, type LiveWorkers } from '../../src/worker/live-workers.js';
+import { startMirrorReconciler, type MirrorReconciler } from '../../src/worker/mirror-reconciler.js';
 import { createCcpWorkers, type CcpWorkers } from '../../src/worker/workers.js';
 
 export interface Harness {
@@ -28,17 +29,21 @@ export interface Harness {
   settings: RunSettings;
   /** The host's live worker count, followed by its panes as the worker process does (`ccp workers`). */
   liveWorkers: LiveWorkers;
+  /** The worker's pueue mirror reconciler (ticks every second; `tick()` for a pass now). */
+  mirror: MirrorReconciler;
   stop(): Promise<void>;
 }
 
 export interface HarnessOptions {
   workers?: number;
   taskQueue?: string;
+  /** How long the scripted model "thinks" per work turn (default 0): sessions that last long enough to watch. */
+  paceMs?: number;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync('/tmp/ccp-it-');
-  const offline = await startOfflineServices(dir);
+  const offline = await startOfflineServices(dir, { paceMs: options.paceMs });
   const config = loadConfig(
     {
       ...offline.env,
@@ -59,7 +64,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const live: { workers?: LiveWorkers } = {};
   const deps = await createAdaptersFromConfig(config, offline.env, () => live.workers?.current() ?? config.workers);
   await deps.pueue.ensureDaemon();
-  await deps.pueue.ensureGroup(PUEUE_GROUP, 0);
 
   const env = await startTestTemporal();
   let workers: CcpWorkers;
@@ -76,6 +80,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const following = new AbortController();
   const liveWorkers = live.workers = followWorkerCount({ client: env.client, taskQueue: config.taskQueue, hostId: config.hostId,
     workers: config.workers, tmux, panes, ensureSession, signal: following.signal, intervalMs: 500 });
+  const mirror = startMirrorReconciler({ client: env.client, pueue: deps.pueue, taskQueue: config.taskQueue,
+    cwd: config.repoPath, retentionHours: config.pueue.retentionHours });
   const [owner, name] = offline.env.CCP_REPO.split('/');
   return {
     dir,
@@ -88,7 +94,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     repo: { owner, repo: name },
     settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' },
     liveWorkers,
+    mirror,
     stop: async () => {
+      await mirror.stop();
       following.abort();
       await liveWorkers.done;
       workers.shutdown();

@@ -6,6 +6,8 @@ import { execa } from 'execa';
 import { createPueueAdapter, type PueueAdapter } from '../../src/adapters/pueue.js';
 import { toolPath } from '../../src/config/tools.js';
 import { scrubEnv } from '../../src/core/env-scrub.js';
+import { reconcileMirror } from '../../src/client/mirror-apply.js';
+import { parentStatus, subStatus } from '../helpers/pueue-bed.js';
 
 const GROUP = 'ccp';
 let dir: string;
@@ -71,6 +73,14 @@ test('a lookup costs no more pueue calls at 500 tasks than at 10: one status rea
   const large = await lookUpEvery(500);
   expect(large.found).toBe(1000);
   expect(large.calls).toHaveLength(small.calls.length);
+
+  // A reconciler pass over all 500 subissues, in line already, is that one read too.
+  const waiting = [parentStatus(1, Array.from({ length: 500 }, (_, i) => subStatus(i + 1, 'waiting')))];
+  const pass = () => reconcileMirror(pueue, { parents: waiting, now: new Date(), cwd: dir });
+  expect((await pass()).changed).toEqual([]);
+  takeCalls();
+  expect(await pass()).toEqual({ changed: [], unchanged: 500, failed: [] });
+  expect(takeCalls()).toEqual(['-c ' + pueue.configPath + ' status --json']);
 
   // A change made outside the adapter shows once the shared read is older than its moment.
   const task = await pueue.findByLabel('subissue-7');

@@ -6,7 +6,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parentStatusQuery } from '../../src/shared/messages.js';
 import { subissueLabel } from '../../src/shared/ids.js';
 import { syncMirror } from '../../src/client/mirror-sync.js';
-import { PUEUE_GROUP } from '../../src/worker/adapters.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { driveToEnd, seedAndStart, settledMirror } from '../helpers/drive.js';
 
@@ -46,15 +45,24 @@ test('pueued lost with its state mid-run: the work completes and the mirror is r
     expect((await settledMirror(h, label))?.state).toBe('Success');
   }
 
-  // Lost again after the run: `ccp queue sync` (and a worker start) rebuilds it from Temporal, once.
-  await h.deps.pueue.shutdown();
-  rmSync(path.join(dir, 'state.json'), { force: true });
-  const sync = () => syncMirror(h.env.client, h.deps.pueue, { group: PUEUE_GROUP, cwd: h.config.repoPath, retentionHours: 24 });
+  // Lost again after the run: the worker's reconciler rebuilds it from Temporal by itself, once per subissue.
+  const labels = status.subissues.map((s) => subissueLabel(s.number)).sort();
+  const wipe = async () => {
+    await h.deps.pueue.shutdown();
+    rmSync(path.join(dir, 'state.json'), { force: true });
+  };
+  await wipe();
+  for (const label of labels) expect((await settledMirror(h, label, 20_000))?.state).toBe('Success');
+  const sync = () => syncMirror(h.env.client, h.deps.pueue, { taskQueue: h.config.taskQueue, cwd: h.config.repoPath, retentionHours: 24 });
+  expect(await sync()).toEqual({ synced: [], unchanged: 2, failed: [] });
+
+  // With no worker running, `ccp queue sync` does the same, once.
+  await h.mirror.stop();
+  await wipe();
   const first = await sync();
   expect(first.failed).toEqual([]);
-  expect(first.synced.sort()).toEqual(status.subissues.map((s) => subissueLabel(s.number)).sort());
-  for (const sub of status.subissues) expect((await settledMirror(h, subissueLabel(sub.number)))?.state).toBe('Success');
-  const again = await sync();
-  expect(again).toEqual({ synced: [], unchanged: 2, failed: [] });
+  expect(first.synced.sort()).toEqual(labels);
+  for (const label of labels) expect((await settledMirror(h, label))?.state).toBe('Success');
+  expect(await sync()).toEqual({ synced: [], unchanged: 2, failed: [] });
   expect((await h.deps.pueue.status()).filter((t) => t.label)).toHaveLength(2);
 });

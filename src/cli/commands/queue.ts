@@ -6,7 +6,7 @@ import { parseWhen } from '../../core/when.js';
 import { PRIORITIES, type Priority } from '../../shared/types.js';
 import { UsageError } from '../errors.js';
 import { syncMirror } from '../../client/mirror-sync.js';
-import { createPueueFromConfig, PUEUE_GROUP } from '../../worker/adapters.js';
+import { createPueueFromConfig } from '../../worker/adapters.js';
 import { queueEntries, QUEUE_STATES } from '../../core/queue-entries.js';
 import { connectCcp, connectClient } from '../client.js';
 import { configWith, output } from '../context.js';
@@ -105,7 +105,7 @@ export function registerQueueCommands(program: Command): void {
     .action(async (flags: { json?: boolean }) => {
       const { config } = configWith({});
       const result = await syncMirror(await connectClient(config), createPueueFromConfig(config),
-        { group: PUEUE_GROUP, cwd: config.repoPath, retentionHours: config.pueue.retentionHours });
+        { taskQueue: config.taskQueue, cwd: config.repoPath, retentionHours: config.pueue.retentionHours });
       output(flags.json, result, () => [
         `pueue mirror: ${result.synced.length} synced${result.synced.length ? ` (${result.synced.join(', ')})` : ''}, ` +
           `${result.unchanged} already right`,
