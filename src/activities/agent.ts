@@ -33,6 +33,8 @@ export interface AgentRunInput {
   sessionId?: string;
   /** Why the workflow runs the agent again (its earlier attempt failed): told to the continued conversation. */
   resumeReason?: string;
+  /** A new task for the continued conversation (resolving rebase conflicts), instead of "continue where you left off". */
+  instruction?: string;
 }
 
 /** What the activity heartbeats: the session's progress, its conversation, and why an attempt let go of it. */
@@ -70,6 +72,7 @@ export function createAgentActivities({ agent, hooks = {}, shutdown }: { agent: 
           timeoutMs: input.timeoutMs,
           sessionId: input.sessionId,
           resumeReason,
+          instruction: input.instruction,
           signal: ending.stop,
           detach: ending.detach,
           onNeedsYou: (question, signal) => askPerson({

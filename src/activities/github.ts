@@ -122,6 +122,22 @@ export function createGitHubActivities({ github }: { github: GitHubAdapter }) {
     },
 
     /**
+     * Stacked PRs: points the PR at `base` once the branch it was based on is merged (GitHub retargets by itself only
+     * with "automatically delete head branches" on, so ccp never counts on it). Idempotent.
+     */
+    async retargetPullRequest(input: { repo: RepoRef; pullNumber: number; base: string }): Promise<PullRequestRef> {
+      const pr = await github.getPullRequest(input.repo, input.pullNumber);
+      if (pr.base === input.base || pr.merged) return pr;
+      if (pr.state === 'closed') {
+        throw ApplicationFailure.nonRetryable(
+          `PR #${pr.number} was closed while based on ${pr.base} (was that branch deleted by hand?): reopen it on ${input.base} or re-run the subissue`,
+          'PullRequestClosed',
+        );
+      }
+      return github.setPullRequestBase(input.repo, input.pullNumber, input.base);
+    },
+
+    /**
      * Polls until the PR is merged, heartbeating so a dead worker is noticed; fails if it is closed unmerged.
      * Conditional requests (ETag): while the PR is unchanged GitHub answers 304, which costs no rate limit.
      */

@@ -2,7 +2,7 @@
 // task queue of the host that claimed the subissue (Temporal's worker-specific-task-queues pattern).
 import { ApplicationFailure } from '@temporalio/activity';
 import path from 'node:path';
-import type { GitAdapter } from '../adapters/git.js';
+import type { GitAdapter, RebaseOutcome } from '../adapters/git.js';
 import type { RepoRef } from '../shared/types.js';
 
 export interface HostQueues {
@@ -53,8 +53,10 @@ export function createHostActivities({ git, repoPath, worktreesDir, repo }: Host
       return { path: created };
     },
 
-    /** Commits what the agent left uncommitted, then pushes; no commits at all means the agent did nothing. */
-    async commitAndPush(input: { worktreePath: string; branch: string; base: string; message: string }): Promise<{ commits: number }> {
+    /** Commits what the agent left uncommitted, then pushes (`force`: a branch ccp rebased, with a lease); no commits
+     * at all means the agent did nothing. */
+    async commitAndPush(input: { worktreePath: string; branch: string; base: string; message: string; force?: boolean })
+      : Promise<{ commits: number }> {
       await git.commitAll(input.worktreePath, input.message);
       const commits = await git.countCommitsAhead(input.worktreePath, input.base);
       if (commits === 0) {
@@ -63,8 +65,29 @@ export function createHostActivities({ git, repoPath, worktreesDir, repo }: Host
           'AgentProducedNothing',
         );
       }
-      await git.push(input.worktreePath, input.branch);
+      await git.push(input.worktreePath, input.branch, 'origin', { force: input.force });
       return { commits };
+    },
+
+    /** Stacked PRs: the commit the subissue's branch left its dependency's branch at (what a later rebase cuts off). */
+    async forkPoint(input: { worktreePath: string; upstream: string }): Promise<{ sha: string }> {
+      return { sha: await git.mergeBase(input.worktreePath, 'HEAD', input.upstream) };
+    },
+
+    /**
+     * Stacked PRs, the dependency merged: commits what is left uncommitted, then moves the commits after `forkPoint`
+     * onto the freshly fetched `onto` (origin/<base>). Stops at conflicts (the workflow has them resolved).
+     */
+    async rebaseOnto(input: { worktreePath: string; onto: string; forkPoint: string; message: string }): Promise<RebaseOutcome> {
+      await serialized(() => git.fetch(repoPath));
+      await git.syncRemoteRefs(input.worktreePath, repoPath);
+      await git.commitAll(input.worktreePath, input.message);
+      return git.rebaseOnto(input.worktreePath, input.onto, input.forkPoint);
+    },
+
+    /** Goes on with a rebase stopped at conflicts once they are resolved in the files. */
+    async continueRebase(input: { worktreePath: string }): Promise<RebaseOutcome> {
+      return git.continueRebase(input.worktreePath);
     },
 
     async removeWorktree(input: { worktreePath: string }): Promise<void> {

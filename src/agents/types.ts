@@ -67,6 +67,9 @@ export interface AgentSessionRequest {
   sessionId?: string;
   /** Why an earlier attempt ended, for the prompt that resumes its conversation. */
   resumeReason?: string;
+  /** What to tell the continued conversation instead (a new task in the same work, e.g. resolving conflicts); a new
+   * conversation gets it as its prompt. */
+  instruction?: string;
   /** Puts a request no rule decides to a person and resolves with the answer (the agent waits meanwhile); `signal`
    * aborts when the question went away. Without it such a request is denied. */
   onNeedsYou?: (question: NeedsYouQuestion, signal: AbortSignal) => Promise<NeedsYouAnswer>;

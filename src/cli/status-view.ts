@@ -1,5 +1,6 @@
 // Renders parent statuses for `ccp status` and the dashboard pane. Pure.
 import { oneLineReason } from '../core/reasons.js';
+import { TERMINAL_PHASES } from '../core/scheduling.js';
 import { noPaint, paintPhase, type Paint } from './paint.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 import { clockTime } from '../core/usage-limit.js';
@@ -44,10 +45,11 @@ export function waitNote(sub: SubissueStatus, now: Date, zone?: string): string 
 
 function subissueLine(sub: SubissueStatus, workers: WorkerPaneView[] | undefined, paint: Paint, now: Date): string {
   const pr = sub.pr ? ` PR #${sub.pr.number}${sub.pr.merged ? ' merged' : ''}` : '';
+  const stacked = sub.stackedOn !== undefined && !TERMINAL_PHASES.has(sub.phase) ? ` (stacked on #${sub.stackedOn})` : '';
   const pane = paneNote(sub, workers);
   const error = sub.error && (sub.phase === 'failed' || sub.phase === 'blocked') ? ` — ${oneLineReason(sub.error, 100)}` : '';
   const phase = sub.needsYou && sub.phase === 'agent' ? 'NEEDS-YOU' : sub.phase;
-  return `    #${sub.number} ${paintPhase(paint, phase, 8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${pane}${error}${needsYouNote(sub)}${waitNote(sub, now)}${scheduledNote(sub, now)}`;
+  return `    #${sub.number} ${paintPhase(paint, phase, 8)} ${sub.priority.padEnd(8)} ${sub.title}${pr}${stacked}${pane}${error}${needsYouNote(sub)}${waitNote(sub, now)}${scheduledNote(sub, now)}`;
 }
 
 export function queueCounts(parents: ParentStatus[]): Record<'waiting' | 'working' | 'done' | 'failed', number> {

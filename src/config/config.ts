@@ -44,6 +44,7 @@ const envSchema = z.object({
   // Finished pueue mirror tasks are removed this long after they ended, so pueue's cost stays flat over time.
   CCP_PUEUE_RETENTION_HOURS: z.coerce.number({ error: 'CCP_PUEUE_RETENTION_HOURS must be a number of hours' })
     .positive('CCP_PUEUE_RETENTION_HOURS must be more than 0').default(24),
+  CCP_STACKED_PRS: z.enum(['on', 'off'], { error: 'CCP_STACKED_PRS must be on or off' }).default('on'),
 });
 
 /** Environment variables the agent receives (offline model server, API keys): passed through, never logged. */
@@ -136,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       agentAttempts: e.CCP_AGENT_ATTEMPTS,
       needsYouMinutes: e.CCP_NEEDS_YOU_MINUTES,
       baseBranch: e.CCP_BASE_BRANCH,
+      stackedPrs: e.CCP_STACKED_PRS === 'on',
     },
     pueue: { retentionHours: e.CCP_PUEUE_RETENTION_HOURS },
     paths: {

@@ -4,6 +4,7 @@ import { ANSWER_FORMAT, DEFAULT_PLAN_TEMPLATE, renderPlanTemplate } from './plan
 
 export const ANALYZER_MARKER = 'ccp:analyze-issue';
 export const SUBISSUE_MARKER = 'ccp:work-on-subissue';
+export const REBASE_CONFLICT_MARKER = 'ccp:rebase-conflict';
 
 /** Issue bodies beyond this are shortened (with a note) before planning: enough for any real plan. */
 export const MAX_ISSUE_BODY_CHARS = 60_000;
@@ -33,7 +34,9 @@ export function buildAnalyzerPrompt(repo: RepoRef, issue: IssueSummary, template
   return `<!-- ${ANALYZER_MARKER} -->\n${filled}`;
 }
 
-export function buildSubissuePrompt(repo: RepoRef, parentNumber: number, sub: CreatedSubissue): string {
+/** `stackedOn`: the dependency whose branch (PR still in review) the worktree starts from (stacked PRs). */
+export function buildSubissuePrompt(repo: RepoRef, parentNumber: number, sub: CreatedSubissue,
+  stackedOn?: { number: number; branch: string }): string {
   return [
     `<!-- ${SUBISSUE_MARKER} #${sub.number} -->`,
     `Work on subissue #${sub.number} of ${repo.owner}/${repo.repo} (part of #${parentNumber}): ${sub.title}`,
@@ -45,7 +48,26 @@ export function buildSubissuePrompt(repo: RepoRef, parentNumber: number, sub: Cr
     '',
     `Technical context: ${sub.technicalContext}`,
     '',
+    ...(stackedOn ? [`Your branch starts from ${stackedOn.branch}, the work of #${stackedOn.number} (its PR is still in review): ` +
+      'build on it and leave its changes as they are; ccp moves your commits onto the base branch once it is merged.', ''] : []),
     'You are in a git worktree on its own branch. Make the change, commit it with a clear message, then stop.',
     'Do not push and do not open a pull request: ccp does that.',
+  ].join('\n');
+}
+
+/**
+ * The agent's task when rebasing its branch onto the base branch (its dependency merged) stopped at conflicts:
+ * resolve the files; ccp stages them and goes on with the rebase (the agent's git policy allows no rebase).
+ */
+export function buildConflictPrompt(input: { sub: number; dependency: number; base: string; files: string[] }): string {
+  return [
+    `<!-- ${REBASE_CONFLICT_MARKER} #${input.sub} -->`,
+    `ccp: #${input.dependency}, which your branch for subissue #${input.sub} was built on, has been merged into ${input.base}. ` +
+      `Moving your commits onto origin/${input.base} stopped at conflicts in:`,
+    ...input.files.map((file) => `- ${file}`),
+    '',
+    'Resolve each of these files in the working tree: keep what both sides meant, and remove every conflict marker ' +
+      '(<<<<<<<, =======, >>>>>>>). Then stop. Do not run git add, git commit, git rebase or git push: ccp stages the ' +
+      'files and goes on with the rebase, and asks you again if a later commit conflicts too.',
   ].join('\n');
 }

@@ -47,7 +47,8 @@ function place(sub: SubissueStatus, parent: ParentStatus, byKey: Map<string, Sub
     case 'blocked':
       return { state: 'blocked', why: firstLine(sub.error) || 'a dependency failed' };
     case 'pr-open':
-      return { state: 'in-review', why: `PR #${sub.pr?.number ?? '?'} waits for its merge` };
+      return { state: 'in-review', why: sub.stackedOn === undefined ? `PR #${sub.pr?.number ?? '?'} waits for its merge`
+        : `PR #${sub.pr?.number ?? '?'} is stacked on #${sub.stackedOn}: moved onto the base branch once #${sub.stackedOn} merges` };
     case 'waiting': {
       if (parent.paused) return { state: 'pending', why: `parent #${parent.number} is paused (ccp resume ${parent.number})` };
       const open = sub.dependsOn.map((k) => byKey.get(k)).filter((d): d is SubissueStatus => d !== undefined && d.phase !== 'merged');

@@ -3,14 +3,16 @@ import type { GitHubAdapter } from '../adapters/github.js';
 import { GitHubError } from '../adapters/github-errors.js';
 import type { ParentStatus } from '../shared/messages.js';
 import type { RepoRef } from '../shared/types.js';
+import { isSubissueBranch } from '../shared/ids.js';
 
-/** Merges the open PRs of subissues in phase pr-open; returns the merged PR numbers. */
+/** Merges the open PRs of subissues in phase pr-open, bottom of a stack first: a PR still based on another
+ * subissue's branch waits until ccp moved it onto the base branch. Returns the merged PR numbers. */
 export async function mergeOpenPullRequests(github: GitHubAdapter, repo: RepoRef, statuses: ParentStatus[]): Promise<number[]> {
   const merged: number[] = [];
   for (const sub of statuses.flatMap((p) => p.subissues)) {
     if (sub.phase !== 'pr-open' || !sub.pr || sub.pr.merged) continue;
     const pr = await github.getPullRequest(repo, sub.pr.number);
-    if (pr.state !== 'open') continue;
+    if (pr.state !== 'open' || isSubissueBranch(pr.base)) continue;
     try {
       await github.mergePullRequest(repo, pr.number);
     } catch (err) {

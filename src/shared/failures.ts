@@ -7,5 +7,8 @@ export const AGENT_FAILED = 'AgentFailed';
  * agent attempt. */
 export const SESSION_LOST = 'SessionLost';
 
+/** A stacked subissue's dependency failed (or was stopped): it ends blocked, not failed — its own work is fine. */
+export const DEPENDENCY_FAILED = 'DependencyFailed';
+
 /** The worker shut down (`ccp down`) while the agent ran: retried by the next worker, never an agent attempt. */
 export const WORKER_SHUTDOWN = 'WorkerShutdown';

@@ -24,6 +24,11 @@ export function subissueBranch(subNumber: number): string {
   return `subissue/${subNumber}`;
 }
 
+/** A subissue's branch (a stacked PR's base while its dependency is unmerged). */
+export function isSubissueBranch(branch: string): boolean {
+  return /^subissue\/\d+$/.test(branch);
+}
+
 /** "owner/name" → RepoRef; throws a message that says what to pass. */
 export function parseRepo(text: string): RepoRef {
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(text.trim());

@@ -36,6 +36,9 @@ export interface SubissueStatus {
   needsYou?: PendingApproval;
   /** Its agent waits for a usage limit, or has shown no progress for a while. */
   wait?: AgentWait;
+  /** Stacked PRs: the dependency whose branch it was started on and its PR is based on, until that one is merged
+   * and this one rebased onto the default branch and retargeted. */
+  stackedOn?: number;
   /** When work on it began (worktree), its PR opened, and it was merged: for throughput figures. */
   startedAt?: string;
   prOpenedAt?: string;
@@ -79,6 +82,8 @@ export interface SubissueProgress {
   needsYou?: PendingApproval | null;
   /** What its agent waits for now; null when it works again. */
   wait?: AgentWait | null;
+  /** The dependency whose branch it builds on; null once it is on the default branch (retargeted, or never stacked). */
+  stackedOn?: number | null;
 }
 
 /** A session's pause that is no failure (usage limit), or its silence (the health check), as status shows it. */
@@ -144,6 +149,10 @@ export const setSubissuePrioritySignal = defineSignal<[{ number: number; priorit
 export const retrySubissueSignal = defineSignal<[{ number: number }]>('ccp.retrySubissue');
 /** `ccp queue delay 123 2h` for a parent not begun yet: its new start time (null: now). */
 export const setParentDelaySignal = defineSignal<[{ notBefore: string | null }]>('ccp.setParentDelay');
+/** Parent → a subissue stacked on `number`'s branch: that dependency's PR was merged (rebase and retarget now). */
+export const dependencyMergedSignal = defineSignal<[{ number: number }]>('ccp.dependencyMerged');
+/** Parent → a subissue stacked on `number`'s branch: that dependency will never merge; the subissue ends blocked. */
+export const dependencyFailedSignal = defineSignal<[{ number: number; reason: string }]>('ccp.dependencyFailed');
 
 export const parentStatusQuery = defineQuery<ParentStatus>('ccp.parentStatus');
 

@@ -74,6 +74,9 @@ export interface RunSettings {
   needsYouMinutes?: number;
   /** The group of subissues whose plan names none (`ccp start --group`). */
   group?: string;
+  /** Stacked PRs (default on): a dependent starts on its dependency's branch once that one's PR is open, and is
+   * rebased and retargeted to the base branch when it merges. Off: dependents wait for the merge. */
+  stackedPrs?: boolean;
 }
 
 export const DEFAULT_RUN_SETTINGS: RunSettings = {
@@ -82,6 +85,7 @@ export const DEFAULT_RUN_SETTINGS: RunSettings = {
   agentAttempts: 2,
   baseBranch: '',
   needsYouMinutes: 30,
+  stackedPrs: true,
 };
 
 /** Temporal priority keys: lower is dispatched first (1..5, default 3). */

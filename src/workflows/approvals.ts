@@ -21,8 +21,14 @@ export interface ApprovalBookOptions {
   onChange: (oldest: PendingApproval | null) => void;
 }
 
+export interface ApprovalBook {
+  /** The workflow's own question to a person (e.g. rebase conflicts the agent could not resolve): waits for the answer,
+   * or the denial at the timeout. */
+  ask(question: ApprovalQuestion): Promise<ApprovalAnswer>;
+}
+
 /** Installs the approval handlers on the current workflow. */
-export function installApprovalBook(options: ApprovalBookOptions): void {
+export function installApprovalBook(options: ApprovalBookOptions): ApprovalBook {
   const pending = new Map<string, PendingApproval>();
   const answers = new Map<string, ApprovalAnswer>();
   const oldest = (): PendingApproval | null => [...pending.values()][0] ?? null;
@@ -45,17 +51,21 @@ export function installApprovalBook(options: ApprovalBookOptions): void {
       reason: `ccp: nobody approved this within ${minutes} min; do without it or explain in your summary why it is needed` });
   };
 
-  setHandler(askApprovalUpdate, (question: ApprovalQuestion) => {
-    const answer = answers.get(question.id);
-    const known = pending.get(question.id);
-    if (known || answer) return { pending: known ?? { ...question, askedAt: '', expiresAt: '' }, answer };
+  const record = (question: ApprovalQuestion): PendingApproval => {
     const now = Date.now();
     const entry: PendingApproval = { ...question, askedAt: new Date(now).toISOString(),
       expiresAt: new Date(now + options.timeoutMs).toISOString() };
     pending.set(question.id, entry);
     changed();
     void expireLater(entry);
-    return { pending: entry };
+    return entry;
+  };
+
+  setHandler(askApprovalUpdate, (question: ApprovalQuestion) => {
+    const answer = answers.get(question.id);
+    const known = pending.get(question.id);
+    if (known || answer) return { pending: known ?? { ...question, askedAt: '', expiresAt: '' }, answer };
+    return { pending: record(question) };
   });
 
   setHandler(answerApprovalUpdate, (input) => {
@@ -79,4 +89,12 @@ export function installApprovalBook(options: ApprovalBookOptions): void {
   });
 
   setHandler(approvalStateQuery, () => ({ pending: [...pending.values()], answers: Object.fromEntries(answers) }));
+
+  return {
+    ask: async (question) => {
+      if (!answers.has(question.id) && !pending.has(question.id)) record(question);
+      await condition(() => answers.has(question.id));
+      return answers.get(question.id) as ApprovalAnswer;
+    },
+  };
 }

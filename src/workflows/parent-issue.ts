@@ -27,9 +27,11 @@ import {
   type ParentStatus,
   type SubissueStatus,
 } from '../shared/messages.js';
-import { subissueWorkflowId } from '../shared/ids.js';
+import { DEPENDENCY_FAILED } from '../shared/failures.js';
+import { subissueBranch, subissueWorkflowId } from '../shared/ids.js';
 import { PRIORITY_KEYS, type CreatedSubissue, type Plan, type RepoRef, type RunSettings } from '../shared/types.js';
 import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
+import { tellStackedDependents } from './stacking.js';
 import { failureMessage, subissueWorkflow } from './subissue.js';
 import { childCloseOptions, continueParent, shouldContinueAsNew, stopRunningChildren, type ContinuedParent } from './parent-continue.js';
 import { ccpSearchAttributes, subissueSearchFields, subissueSummary } from '../shared/visibility.js';
@@ -95,6 +97,7 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
     for (const s of [sub, ...status.subissues.filter((d) => d.phase === 'blocked')]) {
       Object.assign(s, { phase: 'waiting', updatedAt: now() });
       delete s.error;
+      delete s.stackedOn; // it decides afresh whether to stack
     }
     tracker.dirty = true;
   });
@@ -122,6 +125,8 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
     if (progress.phase !== 'agent') delete sub.needsYou;
     if (progress.wait !== undefined) sub.wait = progress.wait ?? undefined;
     if (progress.phase !== 'agent') delete sub.wait;
+    if (progress.stackedOn === null || progress.phase === 'merged') delete sub.stackedOn;
+    else if (progress.stackedOn !== undefined) sub.stackedOn = progress.stackedOn;
     tracker.dirty = true;
   });
 
@@ -233,6 +238,10 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
     tracker.dirty = true;
   };
 
+  // Stacked PRs (patched: runs started before them replay without): dependents start on their dependency's branch.
+  const stacking = (input.settings.stackedPrs ?? true) && patched('stacked-prs');
+  const told = new Set<number>();
+
   let reported = '';
   while (!allTerminal(status.subissues)) {
     await condition(() => tracker.dirty);
@@ -245,16 +254,22 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
       reported = signature;
       await github.reportProgress({ repo: input.repo, parentNumber: input.issueNumber, rows, stage: 'running' });
     }
-    const decision = decideStarts(status.subissues, status.paused);
+    if (stacking) await tellStackedDependents(status.subissues, told);
+    const decision = decideStarts(status.subissues, status.paused, { stacking });
     for (const { sub, because } of decision.block) settle(sub, 'blocked', because);
     for (const sub of decision.start) {
       const planned = created.find((c) => c.number === sub.number) as CreatedSubissue;
+      const stackOn = decision.stackOn[sub.number];
       sub.phase = 'queued';
       sub.workflowId = subissueWorkflowId(input.repo, input.issueNumber, sub.number);
+      if (stackOn !== undefined) sub.stackedOn = stackOn;
+      told.delete(sub.number); // a subissue run again hears its dependency's news again
+      const stackedOn = stackOn === undefined ? {} : { stackedOn: { number: stackOn, branch: subissueBranch(stackOn) } };
       const handle = await startChild(subissueWorkflow, {
         workflowId: sub.workflowId,
         args: [{ repo: input.repo, parent: { number: input.issueNumber, workflowId: parentId },
-          sub: { ...planned, priority: sub.priority, ...(sub.group ? { group: sub.group } : {}) }, baseBranch, settings: input.settings }],
+          sub: { ...planned, priority: sub.priority, ...(sub.group ? { group: sub.group } : {}) }, baseBranch,
+          settings: input.settings, ...stackedOn }],
         priority: { priorityKey: PRIORITY_KEYS[sub.priority] },
         staticSummary: subissueSummary(sub.number, sub.title, input.issueNumber),
         typedSearchAttributes: ccpSearchAttributes({ ...subissueSearchFields(input.repo, input.issueNumber, planned), phase: 'queued' }),
@@ -265,15 +280,23 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
           (result) => {
             sub.pr = result.pr;
             sub.mergedAt ??= now();
+            delete sub.stackedOn;
             settle(sub, 'merged');
           },
-          (err: unknown) => settle(sub, isCancellation(err) ? 'stopped' : 'failed', failureMessage(err)),
+          (err: unknown) => settle(sub, isCancellation(err) ? 'stopped' : dependencyFailed(err) ? 'blocked' : 'failed', failureMessage(err)),
         ),
       );
     }
     if (shouldContinueAsNew()) return 'continue';
   }
   return 'done';
+}
+
+/** A stacked subissue ended because its dependency will never merge. */
+function dependencyFailed(err: unknown): boolean {
+  let current: unknown = err;
+  while (current instanceof Error && !(current instanceof ApplicationFailure) && current.cause instanceof Error) current = current.cause;
+  return current instanceof ApplicationFailure && current.type === DEPENDENCY_FAILED;
 }
 
 function toStatus(sub: CreatedSubissue, defaultGroup?: string): SubissueStatus {

@@ -16,12 +16,13 @@ import {
 } from '@temporalio/workflow';
 import type { AgentSessionActivities, HostBoundActivities, SharedActivities } from '../activities/index.js';
 import { buildSubissuePrompt } from '../core/prompts.js';
-import { AGENT_FAILED } from '../shared/failures.js';
+import { AGENT_FAILED, DEPENDENCY_FAILED } from '../shared/failures.js';
 import { subissueProgressSignal, type PendingApproval, type SubissuePhase, type SubissueProgress } from '../shared/messages.js';
 import { installAgentSlot } from './agent-slot.js';
 import { installAgentWait } from './agent-wait.js';
 import { installApprovalBook } from './approvals.js';
 import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
+import { installStack, moveOntoBase, rebaseAndRetarget, waitWhileStacked, type StackedOn, type StackSteps } from './stacking.js';
 import { subissueBranch, subissueLabel } from '../shared/ids.js';
 import { DEFAULT_RUN_SETTINGS, PRIORITY_KEYS, type CreatedSubissue, type RepoRef, type RunSettings } from '../shared/types.js';
 import { subissueSearchFields } from '../shared/visibility.js';
@@ -33,6 +34,8 @@ export interface SubissueWorkflowInput {
   sub: CreatedSubissue;
   baseBranch: string;
   settings: RunSettings;
+  /** Stacked PRs: started on this dependency's branch while its PR is open (the parent says when it merges). */
+  stackedOn?: StackedOn;
 }
 
 export interface SubissueOutcome {
@@ -62,6 +65,8 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   const branch = subissueBranch(sub.number);
   let phase: SubissuePhase = 'queued';
   let needsYou: PendingApproval | null = null;
+  // Stacked PRs (patched: runs started before them replay without).
+  const stack = input.stackedOn && patched('stacked-prs') ? installStack(input.stackedOn) : undefined;
   const searchFields = subissueSearchFields(repo, input.parent.number, sub); // the host joins once it is claimed
   // What the Web UI shows, kept current on every change: the search attributes (CcpPhase says "needs-you" or
   // "usage-limit" while it waits on either) and the "current details": what the subissue does now, and what it
@@ -83,7 +88,7 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     showDetails();
     return reportToParent(input.parent.workflowId, { number: sub.number, ...progress });
   };
-  installApprovalBook({
+  const approvals = installApprovalBook({
     timeoutMs: (settings.needsYouMinutes ?? DEFAULT_RUN_SETTINGS.needsYouMinutes ?? 30) * 60_000,
     onChange: (oldest) => {
       needsYou = oldest;
@@ -122,62 +127,112 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
   });
 
   await onHost.mirrorCreate({ label, title: sub.title });
-  try {
-    await report({ phase: 'worktree' });
-    const worktree = await onHost.prepareWorktree.executeWithOptions({ summary: `worktree on ${branch} for #${sub.number}` },
-      [{ repo, label, branch, startPoint: `origin/${input.baseBranch}` }]);
-    await onHost.mirrorLog({ label, line: `worktree ready at ${worktree.path} on ${branch}` });
+  const log = (line: string) => onHost.mirrorLog({ label, line });
+  const message = `Work on #${sub.number}: ${sub.title}`;
+  /** One agent step (the task, or resolving rebase conflicts): a slot from the dispatcher, then the session. */
+  const agentSession = (run: AgentRun) => {
+    const runSession = async (resumeReason?: string) => {
+      await report({ phase: 'agent' });
+      return runAgentWithAttempts(agent, settings.agentAttempts, resumeReason ? { ...run, resumeReason } : run,
+        log, `agent for #${sub.number} on host ${host.hostId}`);
+    };
+    // The dispatcher says when the agent may start: worker counts, group limits, pauses, priorities and delays
+    // across every parent and host. (patched: runs started before it existed go straight to the agent queue.)
+    return dispatched
+      ? slot.run({ repo: `${repo.owner}/${repo.repo}`, parent: input.parent.number, subissue: sub.number, host: host.hostId,
+        group: sub.group, priority: sub.priority, ...(sub.notBefore ? { notBefore: sub.notBefore } : {}) },
+      runSession, () => void report({ phase: 'queued' }))
+      : runSession();
+  };
+  let agentRun: AgentRun | undefined;
+  let prRef: SubissueOutcome['pr'] | undefined;
+  const stackSteps = (on: StackedOn): StackSteps => ({
+    repo, sub: sub.number, branch, base: input.baseBranch, dependency: on.number, message, onHost, github, report, log,
+    askPerson: (question) => approvals.ask(question),
+    resolveWithAgent: async (instruction) => {
+      try {
+        await agentSession({ ...(agentRun as AgentRun), instruction });
+        return true;
+      } catch (err) {
+        if (!agentFailed(err)) throw err;
+        await log(`the agent did not resolve the conflicts: ${failureMessage(err).split('\n')[0]}`);
+        return false;
+      }
+    },
+  });
 
-    const run: AgentRun = {
+  const work = async (): Promise<SubissueOutcome> => {
+    // Stacked while the dependency is unmerged: the worktree starts from its branch, and where it left that branch
+    // is kept for the rebase once the dependency merges.
+    const stackedFrom = stack && !stack.merged() ? stack.on : undefined;
+    await report({ phase: 'worktree', ...(stack ? { stackedOn: stackedFrom?.number ?? null } : {}) });
+    const worktree = await onHost.prepareWorktree.executeWithOptions({ summary: `worktree on ${branch} for #${sub.number}` },
+      [{ repo, label, branch, startPoint: `origin/${stackedFrom?.branch ?? input.baseBranch}` }]);
+    const forkPoint = stackedFrom && (await onHost.forkPoint({ worktreePath: worktree.path, upstream: `origin/${stackedFrom.branch}` })).sha;
+    await log(`worktree ready at ${worktree.path} on ${branch}${stackedFrom ? ` (stacked on ${stackedFrom.branch})` : ''}`);
+
+    agentRun = {
       label,
       worktreePath: worktree.path,
-      prompt: buildSubissuePrompt(repo, input.parent.number, sub),
+      prompt: buildSubissuePrompt(repo, input.parent.number, sub, stackedFrom),
       timeoutMs: settings.agentTimeoutMinutes * 60_000,
       // One conversation per subissue, chosen once (deterministic in the workflow): every attempt continues it.
       sessionId: uuid4(),
     };
-    const runSession = async (resumeReason?: string) => {
-      await report({ phase: 'agent' });
-      return runAgentWithAttempts(agent, settings.agentAttempts, resumeReason ? { ...run, resumeReason } : run,
-        (line) => onHost.mirrorLog({ label, line }), `agent for #${sub.number} on host ${host.hostId}`);
-    };
-    // The dispatcher says when the agent may start: worker counts, group limits, pauses, priorities and delays
-    // across every parent and host. (patched: runs started before it existed go straight to the agent queue.)
-    const session = dispatched
-      ? await slot.run({ repo: `${repo.owner}/${repo.repo}`, parent: input.parent.number, subissue: sub.number, host: host.hostId,
-        group: sub.group, priority: sub.priority, ...(sub.notBefore ? { notBefore: sub.notBefore } : {}) },
-      runSession, () => void report({ phase: 'queued' }))
-      : await runSession();
-    await onHost.mirrorLog({ label, line: `agent finished in pane ${session.paneId} (${session.approvals.length} approvals)` });
+    const session = await agentSession(agentRun);
+    await log(`agent finished in pane ${session.paneId} (${session.approvals.length} approvals)`);
 
     await report({ phase: 'pushing', paneId: session.paneId });
+    // The dependency merged while the agent worked: onto the base branch before the first push.
+    const rebased = Boolean(stackedFrom && forkPoint && stack?.merged());
+    if (stackedFrom && forkPoint && rebased) {
+      await moveOntoBase(stackSteps(stackedFrom), worktree.path, forkPoint);
+      await report({ phase: 'pushing', stackedOn: null });
+    }
+    const stillStacked = stackedFrom && !rebased ? stackedFrom : undefined;
+    const prBase = stillStacked?.branch ?? input.baseBranch;
     await onHost.commitAndPush.executeWithOptions({ summary: `push ${branch} for #${sub.number}` }, [{
       worktreePath: worktree.path,
       branch,
-      base: `origin/${input.baseBranch}`,
-      message: `Work on #${sub.number}: ${sub.title}`,
+      base: `origin/${prBase}`,
+      message,
+      ...(rebased ? { force: true } : {}),
     }]);
-    const pr = await github.openPullRequest.executeWithOptions({ summary: `PR for #${sub.number} into ${input.baseBranch}` },
-      [{ repo, parentNumber: input.parent.number, sub, branch, base: input.baseBranch }]);
-    const prRef = { number: pr.number, url: pr.url, merged: pr.merged };
+    const pr = await github.openPullRequest.executeWithOptions({ summary: `PR for #${sub.number} into ${prBase}` },
+      [{ repo, parentNumber: input.parent.number, sub, branch, base: prBase }]);
+    // A PR an earlier attempt opened on another base (stacked then, not now, or the other way round).
+    if (stack && !pr.merged && pr.base !== prBase) await github.retargetPullRequest({ repo, pullNumber: pr.number, base: prBase });
+    const opened = { number: pr.number, url: pr.url, merged: pr.merged };
+    prRef = opened;
     await onHost.mirrorFinish({ label, exitCode: 0, summary: `PR #${pr.number} opened: ${pr.url}` });
     await onHost.removeWorktree({ worktreePath: worktree.path });
-    await report({ phase: 'pr-open', pr: prRef });
+    await report({ phase: 'pr-open', pr: opened, ...(stack ? { stackedOn: stillStacked?.number ?? null } : {}) });
 
-    const merged = await waitingForMerge.waitForMerge.executeWithOptions({ summary: `wait for PR #${pr.number} of #${sub.number} to merge` },
+    const waitForOwn = () => waitingForMerge.waitForMerge.executeWithOptions({ summary: `wait for PR #${pr.number} of #${sub.number} to merge` },
       [{ repo, pullNumber: pr.number, pollSeconds: settings.mergePollSeconds }]);
+    const merged = stack && stillStacked && forkPoint
+      ? await waitWhileStacked(stack, waitForOwn, () => rebaseAndRetarget(stackSteps(stillStacked), opened, forkPoint))
+      : await waitForOwn();
     const outcome = { number: sub.number, pr: { number: merged.number, url: merged.url, merged: true } };
     await report({ phase: 'merged', pr: outcome.pr });
     return outcome;
+  };
+
+  try {
+    return await (stack ? stack.guard(work) : work());
   } catch (err) {
+    // A stacked subissue whose dependency will never merge ends blocked (its own work was fine), with the reason.
+    const lost = stack?.lostBecause();
     // Stopped: cancelled itself, or a step that failed because of the cancellation (the agent stopped by it).
-    const stopped = isCancellation(err) || CancellationScope.current().consideredCancelled;
-    const message = stopped ? 'stopped' : failureMessage(err);
+    const stopped = !lost && (isCancellation(err) || CancellationScope.current().consideredCancelled);
+    const message = lost ? `blocked: ${lost}${prRef ? `; its PR #${prRef.number} stays open on ${stack?.on.branch}` : ''}`
+      : stopped ? 'stopped' : failureMessage(err);
     // Report even while being cancelled: the mirror and the parent must not be left saying "running".
     await CancellationScope.nonCancellable(async () => {
       await onHost.mirrorFinish({ label, exitCode: stopped ? 130 : 1, summary: message });
-      await report({ phase: stopped ? 'stopped' : 'failed', error: message });
+      await report({ phase: lost ? 'blocked' : stopped ? 'stopped' : 'failed', error: message });
     });
+    if (lost) throw ApplicationFailure.nonRetryable(message, DEPENDENCY_FAILED);
     throw stopped && !isCancellation(err) ? new CancelledFailure(message) : err;
   }
 }
@@ -200,14 +255,18 @@ async function runAgentWithAttempts(
       return await agent.runAgent.executeWithOptions({ summary: attempt > 1 ? `${summary}, attempt ${attempt} of ${attempts}` : summary },
         [resumeReason ? { ...run, resumeReason } : run]);
     } catch (err) {
-      const agentFailed = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === AGENT_FAILED;
-      if (!agentFailed || attempt >= attempts) throw err;
+      if (!agentFailed(err) || attempt >= attempts) throw err;
       const why = failureMessage(err).split('\n')[0];
       await log(`agent attempt ${attempt} of ${attempts} failed, trying again: ${why}`);
       resumeReason = `attempt ${attempt} ended: ${why.replace(/; last screen:.*$/, '')}`;
       await sleep('10 seconds');
     }
   }
+}
+
+/** The agent itself failed (not the infrastructure around it). */
+function agentFailed(err: unknown): boolean {
+  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === AGENT_FAILED;
 }
 
 async function reportToParent(parentWorkflowId: string, progress: SubissueProgress): Promise<void> {

@@ -28,6 +28,7 @@ test.each([
   [['workers', 'set', 'some'], {}, 2, /give a whole number from 0 to 64/],
   [['workers', 'set', 'none'], {}, 2, /"none" lifts a group's limit \(--group g\); a host needs a number of workers/],
   [['up'], { CCP_WORKERS: 'lots' }, 2, /CCP_WORKERS must be a number/],
+  [['up'], { CCP_STACKED_PRS: 'maybe' }, 2, /CCP_STACKED_PRS must be on or off/],
   [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: badPolicy }, 2, /policy file .*bad-policy\.json is not valid JSON/],
   [['up'], { GITHUB_TOKEN: 'ghp_x', CCP_POLICY_FILE: unknownRule }, 2, /policy file .*unknown-rule\.json: .*Bash\(git push/],
   [['status'], { CCP_TEMPORAL_ADDRESS: '127.0.0.1:9' }, 1, /cannot reach Temporal at 127\.0\.0\.1:9: run `ccp up` first or check CCP_TEMPORAL_ADDRESS/],
@@ -41,6 +42,13 @@ test('ccp --help lists the commands', async () => {
   const run = await ccp(['--help']);
   expect(run.exitCode).toBe(0);
   for (const command of ['up', 'down', 'start', 'status', 'pause', 'resume', 'stop', 'debug', 'approvals', 'demo', 'workers']) expect(run.stdout).toContain(`${command} `);
+});
+
+test('ccp start and ccp add can turn stacked PRs off', async () => {
+  for (const command of ['start', 'add']) {
+    const run = await ccp([command, '--help']);
+    expect(run.stdout).toMatch(/--no-stacked-prs +dependents wait for their dependency's PR to merge/);
+  }
 });
 
 test('ccp down with nothing running says so', async () => {

@@ -6,11 +6,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startParents } from '../../src/client/parents.js';
 import { mergeOpenPullRequests } from '../../src/offline/reviewer.js';
 import { parentStatusQuery, type ParentStatus } from '../../src/shared/messages.js';
+import type { RunSettings } from '../../src/shared/types.js';
 import type { Harness } from './harness.js';
 
-export async function seedAndStart(h: Harness, issue: { title: string; body: string }) {
+export async function seedAndStart(h: Harness, issue: { title: string; body: string }, settings: Partial<RunSettings> = {}) {
   const seeded = h.offline.github.seedIssue(h.repo.owner, h.repo.repo, issue);
-  const [result] = await startParents(h.env.client, h.config.taskQueue, h.repo, [seeded.number], h.settings);
+  const [result] = await startParents(h.env.client, h.config.taskQueue, h.repo, [seeded.number], { ...h.settings, ...settings });
   return { issueNumber: seeded.number, workflowId: result.workflowId, result };
 }
 

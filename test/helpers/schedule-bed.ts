@@ -39,7 +39,9 @@ export async function startScheduleBed(taskQueue: string, activities: ActivitySt
     ...stub,
     startParent: async (issueNumber, subissues, settings = {}, options = {}) => {
       plans.set(issueNumber, subissues);
-      const [started] = await startParents(stub.env.client, taskQueue, REPO, [issueNumber], { ...DEFAULT_RUN_SETTINGS, ...settings }, options);
+      // The serial way unless a test says otherwise: the promises here are about merges (stacked PRs: stacking.test.ts).
+      const serial = { ...DEFAULT_RUN_SETTINGS, stackedPrs: false };
+      const [started] = await startParents(stub.env.client, taskQueue, REPO, [issueNumber], { ...serial, ...settings }, options);
       if (!started.started) throw new Error(`parent #${issueNumber} not started: ${started.note}`);
       return stub.env.client.workflow.getHandle(started.workflowId);
     },

@@ -54,6 +54,11 @@ export function defaultActivities(taskQueue: string): CcpActivities {
     commitAndPush: async () => ({ commits: 1 }),
     openPullRequest: async () => pullRequest(false),
     waitForMerge: async () => pullRequest(true),
+    // Stacked PRs: a dependent stacked on a PR that merges at once is moved onto the base branch without conflicts.
+    forkPoint: async () => ({ sha: 'fork-point' }),
+    rebaseOnto: async () => ({ done: true }),
+    continueRebase: async () => ({ done: true }),
+    retargetPullRequest: async ({ base }) => ({ ...pullRequest(false), base }),
   };
 }
 

@@ -1,6 +1,6 @@
 // The offline model stand-in over real HTTP: routes, plain JSON and SSE replies, and the analyzer script's edge cases.
 import { parsePlan, validatePlan } from '../../src/core/plan.js';
-import { buildAnalyzerPrompt } from '../../src/core/prompts.js';
+import { buildAnalyzerPrompt, buildConflictPrompt } from '../../src/core/prompts.js';
 import { planSubissues, startModelServer, type ModelServer } from '../../src/standin/model/index.js';
 
 let model: ModelServer;
@@ -61,6 +61,23 @@ test('count_tokens, side calls without tools, and the request log', async () => 
   expect(JSON.parse(aux.content[0].text)).toEqual({ title: 'ccp agent session' });
   expect(model.requests.map((r) => r.kind)).toEqual(
     ['head', 'not-found', 'not-found', 'bad-request', 'work', 'work', 'count_tokens', 'aux']);
+});
+
+test('a rebase-conflict task in a continued conversation: each file read, written without markers, then done', async () => {
+  const finished = [{ role: 'assistant', content: [{ type: 'text', text: 'Done: #4' }] }];
+  const task = { role: 'user', content: buildConflictPrompt({ sub: 4, dependency: 3, base: 'main', files: ['notes/a.md', 'src/b.ts'] }) };
+  type Reply = { stop_reason: string; content: Array<{ name: string; text: string; input: { file_path: string; content?: string } }> };
+  const results = (n: number) => [{ role: 'assistant', content: [] }, { role: 'user',
+    content: Array.from({ length: n }, (_, i) => ({ type: 'tool_result', tool_use_id: `t${i}`, content: 'ok' })) }];
+  const ask = async (extra: object[]) => await (await post('/v1/messages', workBody([...finished, task, ...extra]))).json() as Reply;
+  const read = await ask([]);
+  expect(read.content.map((c) => [c.name, c.input.file_path])).toEqual([['Read', '/tmp/wt-1/notes/a.md'], ['Read', '/tmp/wt-1/src/b.ts']]);
+  const write = await ask(results(2));
+  expect(write.content.map((c) => [c.name, c.input.file_path])).toEqual([['Write', '/tmp/wt-1/notes/a.md'], ['Write', '/tmp/wt-1/src/b.ts']]);
+  expect(write.content.every((c) => !/^(<{7}|={7}|>{7})/m.test(c.input.content ?? ''))).toBe(true);
+  const done = await ask([...results(2), ...results(2)]);
+  expect(done.stop_reason).toBe('end_turn');
+  expect(done.content[0].text).toContain('Resolved the conflicts in notes/a.md, src/b.ts');
 });
 
 test('analyzer reply for a prompt parses as a plan', async () => {

@@ -20,11 +20,11 @@ async function childStartTime(workflowId: string): Promise<number> {
   return description.startTime.getTime();
 }
 
-test('a dependent subissue starts only after its dependency is merged, and its body names it', async () => {
+test('with stacked PRs off, a dependent subissue starts only after its dependency is merged, and its body names it', async () => {
   const { workflowId } = await seedAndStart(h, {
     title: 'Layered work',
     body: 'Two layers.\n\n- [ ] Build the base layer\n- [ ] Build the top layer {after:1}\n',
-  });
+  }, { stackedPrs: false });
   const { status, workflowStatus } = await driveToEnd(h, workflowId);
   expect(workflowStatus).toBe('COMPLETED');
   const [base, top] = status.subissues;

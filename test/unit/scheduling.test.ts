@@ -1,4 +1,5 @@
 import { allTerminal, decideStarts } from '../../src/core/scheduling.js';
+import { dependencyNews } from '../../src/core/stacking.js';
 import type { SubissueStatus } from '../../src/shared/messages.js';
 
 const status = (number: number, key: string, extra: Partial<SubissueStatus> = {}): SubissueStatus => ({
@@ -41,5 +42,49 @@ describe('which subissues start', () => {
   test('terminal when every subissue ended', () => {
     expect(allTerminal([status(1, 'a', { phase: 'merged' }), status(2, 'b', { phase: 'blocked' })])).toBe(true);
     expect(allTerminal([status(1, 'a', { phase: 'merged' }), status(2, 'b', { phase: 'pr-open' })])).toBe(false);
+  });
+});
+
+describe('stacked PRs: dependents start on their dependency\'s branch', () => {
+  const pr = { number: 40, url: 'u', merged: false };
+  const stacking = { stacking: true };
+
+  test('a dependent starts once its dependency\'s PR is open, stacked on it', () => {
+    const subs = [status(1, 'a', { phase: 'agent' }), status(2, 'b', { dependsOn: ['a'] })];
+    expect(decideStarts(subs, false, stacking).start).toEqual([]);
+    Object.assign(subs[0], { phase: 'pr-open', pr });
+    const decision = decideStarts(subs, false, stacking);
+    expect(decision.start.map((s) => s.number)).toEqual([2]);
+    expect(decision.stackOn).toEqual({ 2: 1 });
+    // Off: the serial way, it waits for the merge.
+    expect(decideStarts(subs, false).start).toEqual([]);
+  });
+
+  test('with several dependencies it stacks only when all but one are merged', () => {
+    const subs = [status(1, 'a', { phase: 'pr-open', pr }), status(2, 'b', { phase: 'pr-open', pr }),
+      status(3, 'c', { dependsOn: ['a', 'b'] })];
+    expect(decideStarts(subs, false, stacking).start).toEqual([]);
+    subs[0].phase = 'merged';
+    expect(decideStarts(subs, false, stacking).stackOn).toEqual({ 3: 2 });
+    subs[1].phase = 'merged';
+    const decision = decideStarts(subs, false, stacking);
+    expect(decision.start.map((s) => s.number)).toEqual([3]);
+    expect(decision.stackOn).toEqual({}); // everything merged: it starts on the default branch
+  });
+
+  test('a chain stacks link by link; paused holds stacking back too', () => {
+    const subs = [status(1, 'a', { phase: 'pr-open', pr }), status(2, 'b', { dependsOn: ['a'], phase: 'pr-open', pr }),
+      status(3, 'c', { dependsOn: ['b'] })];
+    expect(decideStarts(subs, false, stacking).stackOn).toEqual({ 3: 2 });
+    expect(decideStarts(subs, true, stacking).start).toEqual([]);
+  });
+
+  test('what a stacked subissue is told when its dependency ends', () => {
+    expect(dependencyNews(status(1, 'a', { phase: 'pr-open' }))).toBeUndefined();
+    expect(dependencyNews(status(1, 'a', { phase: 'agent' }))).toBeUndefined();
+    expect(dependencyNews(status(1, 'a', { phase: 'merged' }))).toEqual({ merged: true });
+    expect(dependencyNews(status(1, 'a', { phase: 'failed', error: 'PR #40 was closed without merging\nmore' })))
+      .toEqual({ merged: false, reason: 'dependency #1 failed: PR #40 was closed without merging' });
+    expect(dependencyNews(status(1, 'a', { phase: 'stopped' }))).toEqual({ merged: false, reason: 'dependency #1 stopped' });
   });
 });

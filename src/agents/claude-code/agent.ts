@@ -265,7 +265,7 @@ export function createClaudeCodeAgent(options: ClaudeCodeOptions): AgentAdapter 
         env: { ...process.env, ...agentEnv } })
       : undefined;
     const conversation = conversationStart({ sessionId: request.sessionId, prompt: request.prompt,
-      resumeReason: request.resumeReason, projects });
+      resumeReason: request.resumeReason, instruction: request.instruction, projects });
     await writeSessionFiles({
       files, worktree: request.worktree, prompt: conversation.prompt, env: { ...agentEnv, ...(sandbox?.env ?? {}) },
       argv: [command, ...(options.extraArgs ?? []), '--permission-mode', permissionMode, '--settings', files.settings,

@@ -29,15 +29,17 @@ export function continuePrompt(reason: string | undefined): string {
 
 /**
  * The agent's conversation flags and first prompt: a new conversation with the id and the task's prompt, or the
- * id's conversation continued with a short prompt. No id: a new conversation Claude Code names itself.
+ * id's conversation continued with a short prompt. No id: a new conversation Claude Code names itself. An
+ * `instruction` (a new task in the same work) replaces both the continue prompt and the task's prompt.
  */
 export function conversationStart(input: { sessionId?: string; prompt: string; resumeReason?: string;
-  projects: string }): { args: string[]; prompt: string; resumed: boolean } {
+  instruction?: string; projects: string }): { args: string[]; prompt: string; resumed: boolean } {
   const { sessionId } = input;
-  if (!sessionId) return { args: [], prompt: input.prompt, resumed: false };
+  const prompt = input.instruction ?? input.prompt;
+  if (!sessionId) return { args: [], prompt, resumed: false };
   if (!SESSION_ID.test(sessionId)) throw new Error(`invalid agent session id "${sessionId}" (a UUID is needed)`);
   if (transcriptExists(input.projects, sessionId)) {
-    return { args: ['--resume', sessionId], prompt: continuePrompt(input.resumeReason), resumed: true };
+    return { args: ['--resume', sessionId], prompt: input.instruction ?? continuePrompt(input.resumeReason), resumed: true };
   }
-  return { args: ['--session-id', sessionId], prompt: input.prompt, resumed: false };
+  return { args: ['--session-id', sessionId], prompt, resumed: false };
 }

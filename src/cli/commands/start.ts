@@ -20,6 +20,8 @@ interface StartFlags {
   plan?: string;
   delay?: string;
   group?: string;
+  /** false with --no-stacked-prs: dependents wait for their dependency's merge (CCP_STACKED_PRS otherwise). */
+  stackedPrs?: boolean;
 }
 
 /** Preflight, then one parent workflow per issue that passed; `bringUp` starts the stack first (`ccp start`). */
@@ -49,8 +51,9 @@ async function startIssues(issues: string, flags: StartFlags, bringUp: boolean):
   const ccp = await connectCcp(config);
   // The running worker takes a new count live (`ccp workers set`).
   if (running && flags.workers !== undefined) console.error(renderCountChange(await ccp.setWorkers(flags.workers), false));
-  const results = await ccp.start(repo, checked.ok.map((i) => i.number),
-    flags.group ? { group: flags.group } : {}, { plan, notBefore, titles: Object.fromEntries(checked.ok.map((i) => [i.number, i.title])) });
+  const settings = { ...(flags.group ? { group: flags.group } : {}), ...(flags.stackedPrs === false ? { stackedPrs: false } : {}) };
+  const results = await ccp.start(repo, checked.ok.map((i) => i.number), settings,
+    { plan, notBefore, titles: Object.fromEntries(checked.ok.map((i) => [i.number, i.title])) });
   const when = notBefore ? ` (scheduled for ${notBefore.toLocaleString()})` : '';
   output(flags.json, { started: results, refused: checked.refused }, () => [
     ...results.map((r) => (r.started ? `started #${r.issueNumber} as workflow ${r.workflowId}${when}` : r.note ?? '')),
@@ -62,6 +65,8 @@ async function startIssues(issues: string, flags: StartFlags, bringUp: boolean):
 const DELAY_OPTION = ['--delay <when>', 'begin later: a duration (2h, 1h30m), a clock time (16:00, local) or an ISO time'] as const;
 const GROUP_OPTION = ['-g, --group <group>', 'the group of subissues whose plan names none (group limits and pauses apply)'] as const;
 
+const SERIAL_OPTION = ['--no-stacked-prs', 'dependents wait for their dependency\'s PR to merge instead of starting on its branch'] as const;
+
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
@@ -72,6 +77,7 @@ export function registerStartCommand(program: Command): void {
     .option('--plan <file>', 'use this plan (JSON, as `ccp plan --json` prints it) instead of planning; one issue only')
     .option(...DELAY_OPTION)
     .option(...GROUP_OPTION)
+    .option(...SERIAL_OPTION)
     .option('--json', 'print what was started (and refused) as JSON')
     .action((issues: string, flags: StartFlags) => startIssues(issues, flags, true));
 
@@ -83,6 +89,7 @@ export function registerStartCommand(program: Command): void {
     .option('--plan <file>', 'use this plan (JSON, as `ccp plan --json` prints it) instead of planning; one issue only')
     .option(...DELAY_OPTION)
     .option(...GROUP_OPTION)
+    .option(...SERIAL_OPTION)
     .option('--json', 'print what was started (and refused) as JSON')
     .action((issues: string, flags: StartFlags) => startIssues(issues, flags, false));
 }

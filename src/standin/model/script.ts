@@ -1,6 +1,6 @@
 // The scripted "model" behind the offline stand-in: a pure function from a Messages API request to the assistant's
 // reply. Deterministic from the conversation, so tests and demos run the real Claude Code without the network.
-import { ANALYZER_MARKER, SUBISSUE_MARKER } from '../../core/prompts.js';
+import { ANALYZER_MARKER, REBASE_CONFLICT_MARKER, SUBISSUE_MARKER } from '../../core/prompts.js';
 import { MAX_SUBISSUES, MIN_SUBISSUES } from '../../core/plan.js';
 import type { PlannedSubissue, Priority } from '../../shared/types.js';
 import { HANG_MARKER, LIMIT_MARKER } from './limits.js';
@@ -54,6 +54,8 @@ export function scriptReply(body: MessagesRequestBody): ScriptedReply {
   if (!body.tools || body.tools.length === 0) return auxReply();
   const analyzeAt = userText.indexOf(ANALYZER_MARKER);
   if (analyzeAt >= 0) return analyzerReply(userText.slice(analyzeAt));
+  const conflict = conflictReply(body);
+  if (conflict) return conflict;
   const work = new RegExp(`${SUBISSUE_MARKER} #(\\d+)`).exec(userText);
   if (work) return workReply(body, userText, Number(work[1]));
   return { kind: 'other', content: [{ type: 'text', text: 'Nothing to do: ccp stand-in model has no script for this.' }],
@@ -176,6 +178,35 @@ function workReply(body: MessagesRequestBody, userText: string, subissue: number
     ? `Could not finish #${subissue}: a tool call was refused or failed.`
     : `Done: #${subissue} (${title}) is in notes/subissue-${subissue}.md and committed.`;
   return { ...base, stopReason: 'end_turn', content: [{ type: 'text', text }] };
+}
+
+/**
+ * ccp's rebase-conflict task (the latest one in the conversation): read each listed file (Claude Code writes a file
+ * that exists only once it was read), write it without conflict markers, then say so. Undefined when the
+ * conversation holds no such task.
+ */
+function conflictReply(body: MessagesRequestBody): ScriptedReply | undefined {
+  const messages = body.messages ?? [];
+  const tasks = messages.map((m, i) => (m.role === 'user' && textOf(m.content).includes(REBASE_CONFLICT_MARKER) ? i : -1));
+  const at = Math.max(...tasks, -1);
+  if (at < 0) return undefined;
+  const task = textOf(messages[at].content);
+  const subissue = Number(new RegExp(`${REBASE_CONFLICT_MARKER} #(\\d+)`).exec(task)?.[1] ?? 0);
+  const files = [...task.matchAll(/^- (\S+)$/gm)].map((m) => m[1]);
+  const step = messages.slice(at + 1).flatMap((m) => blocksOf(m.content)).filter((b) => b.type === 'tool_result').length;
+  const base = { kind: 'resolve', subissue, step };
+  if (step >= 2 * files.length) {
+    return { ...base, stopReason: 'end_turn', content: [{ type: 'text', text: `Resolved the conflicts in ${files.join(', ')}.` }] };
+  }
+  const dir = workingDirectory(body);
+  const reading = step < files.length;
+  return { ...base, stopReason: 'tool_use', content: files.map((file, i): ContentBlock => {
+    const filePath = dir ? `${dir}/${file}` : file;
+    const id = `toolu_ccp_resolve_${subissue}_${reading ? 'read' : 'write'}_${i}`;
+    return reading ? { type: 'tool_use', id, name: 'Read', input: { file_path: filePath } }
+      : { type: 'tool_use', id, name: 'Write', input: { file_path: filePath,
+        content: `# ${file}: resolved by the ccp stand-in model\n\nBoth sides of the conflict kept.\n` } };
+  }) };
 }
 
 function scriptedCommands(userText: string): string[] {
