@@ -66,7 +66,10 @@ const analyzer = proxyActivities<SharedActivities>({
 
 export async function parentIssueWorkflow(input: ParentIssueInput): Promise<ParentOutcome> {
   const { repo, settings } = input;
-  const status: ParentStatus = { repo, number: input.issueNumber, title: '', phase: 'fetching', paused: false, subissues: [] };
+  // A continued run starts from the state it was handed, before any handler runs: signals that reached the new run
+  // before its first task (a subissue's last progress sent while the old run ended) are applied to that state.
+  const status: ParentStatus = input.continued ? { ...input.continued.status }
+    : { repo, number: input.issueNumber, title: '', phase: 'fetching', paused: false, subissues: [] };
   let stopReason: string | undefined;
   const children = new CancellationScope();
   const tracker: ChildTracker = { dirty: true, pending: [] };
@@ -175,7 +178,6 @@ export async function parentIssueWorkflow(input: ParentIssueInput): Promise<Pare
     return { created, baseBranch };
   }
 
-  if (input.continued) Object.assign(status, input.continued.status);
   try {
     const prepared = input.continued ?? await split();
     if (!('created' in prepared)) return prepared;

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { CcpClient } from '../../src/client/ccp-client.js';
 import { dispatcherWorkflowId } from '../../src/shared/dispatch.js';
 import { parentWorkflowId } from '../../src/shared/ids.js';
-import { parentStatusQuery, setSubissuePrioritySignal, stopSignal } from '../../src/shared/messages.js';
+import { parentStatusQuery, setSubissuePrioritySignal, stopSignal, subissueProgressSignal } from '../../src/shared/messages.js';
 import type { CreatedSubissue, Plan, PlannedSubissue } from '../../src/shared/types.js';
 import type { ParentIssueInput } from '../../src/workflows/parent-issue.js';
 import { waitFor } from '../helpers/agent-bed.js';
@@ -107,3 +107,23 @@ test('a stop in a continued run stops the subissues an earlier run started', asy
     expect(child.status.name).toBe('CANCELLED');
   }
 }, 120_000);
+
+test('a subissue\'s last word that reaches the new run before its first task is kept (not overwritten by the carried state)', async () => {
+  // The new run as continue-as-new makes it, with the child's "merged" already in its history before the first
+  // workflow task: the race a child ending while its parent continues as new runs into.
+  const created = [planned('a'), planned('b')].map((s, i) => ({ ...s, number: 301 + i, id: 1, url: 'https://example.test/s' }));
+  const at = new Date().toISOString();
+  const pr = (n: number, merged: boolean) => ({ number: n, url: `https://example.test/pull/${n}`, merged });
+  const input: ParentIssueInput = { repo: REPO, issueNumber: 30, settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5,
+    agentAttempts: 1, baseBranch: '' }, continued: { baseBranch: 'main', created, status: { repo: REPO, number: 30,
+    title: 'Issue 30', phase: 'running', paused: false, subissues: [
+      { ...created[0], phase: 'merged', pr: pr(1, true), updatedAt: at, workflowId: `${parentWorkflowId(REPO, 30)}.sub-301` },
+      { ...created[1], phase: 'pr-open', pr: pr(2, false), updatedAt: at, workflowId: `${parentWorkflowId(REPO, 30)}.sub-302` },
+    ] } } };
+  const handle = await stub.env.client.workflow.signalWithStart('parentIssueWorkflow', { taskQueue: QUEUE,
+    workflowId: parentWorkflowId(REPO, 30), args: [input], signal: subissueProgressSignal,
+    signalArgs: [{ number: 302, phase: 'merged', pr: pr(2, true) }] });
+  await waitFor('the parent to close', async () => (await handle.query(parentStatusQuery)).phase === 'closed');
+  await expect(handle.result()).resolves.toMatchObject({ state: 'closed',
+    subissues: [{ number: 301, phase: 'merged' }, { number: 302, phase: 'merged' }] });
+}, 60_000);
