@@ -1,88 +1,21 @@
-// `npm run bench`: the whole path on real parts (as the integration tests run it), measured. Prints one JSON
-// object: per-subissue overhead around the agent, dispatch latency, idle share of the worker panes, throughput,
-// and the worker's memory. Targets belong in the JSON consumer, not in timed unit tests.
-import { tsToMs } from '@temporalio/common/lib/time.js';
-import proto from '@temporalio/proto';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { subissueTimings, type SubissueTimings, type TimedEvent } from '../src/core/history-timings.js';
-import { startHarness } from '../test/helpers/harness.js';
-import { driveToEnd, seedAndStart } from '../test/helpers/drive.js';
+// `npm run bench`: the whole path on real parts, measured (parents.ts); `npm run bench -- --compare`: ccp side by side
+// with pueue alone and the seed's bash loop (compare.ts). Either prints one JSON object as the only line on stdout.
+// The measuring runs in a child whose stdout is our stderr: servers it starts (the Temporal dev server's banner)
+// write to the stdout they inherit. The child hands its result over on fd 3.
+import { spawn } from 'node:child_process';
+import { CHILD_ENV, RESULT_FD } from './support/emit.js';
 
-const EventType = proto.temporal.api.enums.v1.EventType;
-const PARENTS = Number(process.env.CCP_BENCH_PARENTS ?? 2);
-const WORKERS = Number(process.env.CCP_BENCH_WORKERS ?? 2);
-
-function toTimedEvents(history: proto.temporal.api.history.v1.IHistory): TimedEvent[] {
-  const events: TimedEvent[] = [];
-  for (const e of history.events ?? []) {
-    const base = { atMs: tsToMs(e.eventTime), eventId: Number(e.eventId) };
-    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) events.push({ ...base, type: 'workflowStarted' });
-    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-      events.push({ ...base, type: 'activityScheduled', activity: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '' });
-    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
-      events.push({ ...base, type: 'activityStarted', scheduledEventId: Number(e.activityTaskStartedEventAttributes?.scheduledEventId) });
-    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
-      events.push({ ...base, type: 'activityCompleted', scheduledEventId: Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) });
-  }
-  return events;
-}
-
-const stats = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(sorted.length, 1);
-  return { mean: Math.round(mean), p50: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
-};
-
-// stdout carries only the JSON result: the SDK logs warnings and worse, to stderr.
-Runtime.install({ logger: new DefaultLogger('WARN', (entry) => console.error(`[${entry.level}] ${entry.message}`, entry.meta ?? '')) });
-const h = await startHarness({ workers: WORKERS, taskQueue: 'ccp-bench' });
-let peakRss = process.memoryUsage().rss;
-const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
-try {
-  const began = Date.now();
-  const runs = await Promise.all(
-    Array.from({ length: PARENTS }, (_, i) =>
-      seedAndStart(h, { title: `Bench issue ${i + 1}`, body: `Bench.\n\n- [ ] First part of ${i + 1}\n- [ ] Second part of ${i + 1}\n` }),
-    ),
-  );
-  // allSettled: one failed run must not tear the stack down under the others still being driven.
-  const settled = await Promise.allSettled(runs.map((r) => driveToEnd(h, r.workflowId, 600_000)));
-  const errors = settled.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
-  const finals = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const wallMs = Date.now() - began;
-  const timings: SubissueTimings[] = [];
-  for (const sub of finals.flatMap((f) => f.status.subissues)) {
-    const history = await h.env.client.workflow.getHandle(sub.workflowId as string).fetchHistory();
-    const t = subissueTimings(toTimedEvents(history));
-    if (t) timings.push(t);
-  }
-  const agentTotal = timings.reduce((a, t) => a + t.agentMs, 0);
-  // One cold pueue lookup (a status read, shared by every lookup of its moment) at the size the run left.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const lookupBegan = performance.now();
-  const pueueTasks = (await h.deps.pueue.status()).length;
-  const pueueLookupMs = Math.round(performance.now() - lookupBegan);
-  const result = {
-    ok: errors.length === 0 && finals.every((f) => f.status.phase === 'closed') && timings.length === finals.flatMap((f) => f.status.subissues).length,
-    errors: [...errors, ...finals.flatMap((f) => (f.status.error ? [f.status.error] : []))],
-    parents: PARENTS,
-    workers: WORKERS,
-    subissues: timings.length,
-    wallSeconds: Math.round(wallMs / 100) / 10,
-    prsPerMinute: Math.round((timings.length / (wallMs / 60_000)) * 10) / 10,
-    overheadMs: stats(timings.map((t) => t.overheadMs)),
-    startToAgentMs: stats(timings.map((t) => t.startToAgentMs)),
-    agentDispatchMs: stats(timings.map((t) => t.agentDispatchMs)),
-    agentMs: stats(timings.map((t) => t.agentMs)),
-    agentToPrMs: stats(timings.map((t) => t.agentToPrMs)),
-    /** Share of pane time with no agent running, over the whole run (planning and merging included). */
-    idlePercent: Math.round((1 - agentTotal / (WORKERS * wallMs)) * 1000) / 10,
-    workerPeakRssMB: Math.round(peakRss / 1024 / 1024),
-    pueueLookup: { tasks: pueueTasks, ms: pueueLookupMs },
-  };
-  console.log(JSON.stringify(result));
-  process.exitCode = result.ok ? 0 : 1;
-} finally {
-  clearInterval(rssTimer);
-  await h.stop();
+if (process.env[CHILD_ENV] === '1') {
+  if (process.argv.includes('--compare')) await import('./compare.js');
+  else await import('./parents.js');
+} else {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: ['ignore', process.stderr, 'inherit', 'pipe'],
+    env: { ...process.env, [CHILD_ENV]: '1' },
+  });
+  let result = '';
+  child.stdio[RESULT_FD]?.on('data', (chunk: Buffer) => (result += chunk.toString('utf8')));
+  const code = await new Promise<number>((resolve) => child.on('close', (c, signal) => resolve(c ?? (signal ? 128 : 1))));
+  if (result.trim()) process.stdout.write(`${result.trim().split('\n').pop()}\n`);
+  process.exitCode = code;
 }

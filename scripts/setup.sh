@@ -17,5 +17,14 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
+# The bench (npm run bench, or --if-stale): no build when nothing that goes into dist changed since the last one
+# setup made. Others always build.
+build_stamp=dist/.ccp-build-stamp
+if { [ "${1:-}" = --if-stale ] || [ "${npm_lifecycle_event:-}" = bench ]; } && [ -f "$build_stamp" ] \
+  && [ -z "$(find src test bench tsconfig.json package.json package-lock.json -newer "$build_stamp" -print -quit)" ]; then
+  echo "setup: build is fresh" >&2
+  exit 0
+fi
 echo "setup: building" >&2
 npm run --silent build >/dev/null
+touch "$build_stamp"

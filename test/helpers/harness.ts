@@ -39,6 +39,8 @@ export interface HarnessOptions {
   taskQueue?: string;
   /** How long the scripted model "thinks" per work turn (default 0): sessions that last long enough to watch. */
   paceMs?: number;
+  /** More ccp configuration (e.g. CCP_AGENT_COMMAND for the bench's no-op agent), over the harness's own. */
+  env?: Record<string, string>;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -54,6 +56,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       CCP_HOST_ID: 'test-host',
       CCP_WORKERS: String(options.workers ?? 2),
       CCP_AGENT_PRETRUST: 'on',
+      ...options.env,
     },
     dir,
   );

@@ -13,6 +13,8 @@ export interface ModelRequestLog {
   stream: boolean;
   subissue?: number;
   step?: number;
+  /** When the request arrived (epoch ms): the bench reads an agent's start-up and working time from it. */
+  atMs?: number;
 }
 
 export interface ModelServer {
@@ -80,7 +82,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       const stream = body.stream === true;
       if (reply.kind.startsWith('work')) {
         const text = userTextOf(body);
-        const log = { path: url.pathname, stream, subissue: reply.subissue, step: reply.step };
+        const log = { path: url.pathname, stream, subissue: reply.subissue, step: reply.step, atMs: Date.now() };
         if (scriptedHang(text)) {
           // Never answered: the client waits until it gives up or is interrupted.
           requests.push({ kind: 'work-hang', ...log });
@@ -94,7 +96,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           return;
         }
       }
-      requests.push({ kind: reply.kind, path: url.pathname, stream, subissue: reply.subissue, step: reply.step });
+      requests.push({ kind: reply.kind, path: url.pathname, stream, subissue: reply.subissue, step: reply.step, atMs: Date.now() });
       const message = {
         id: `msg_ccp_${++counter}`, type: 'message', role: 'assistant', model: MODEL_ID,
         content: reply.content, stop_reason: reply.stopReason, stop_sequence: null,
