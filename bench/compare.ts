@@ -2,12 +2,12 @@
 // in one run, one after the other, by pueue alone, by the seed's bash worker loop (5 s polling), by ccp with a no-op
 // agent (CCP_AGENT_COMMAND) and by ccp with real Claude Code on the scripted model; then ccp at n=10 and n=100 for
 // how its overhead scales. The last stdout line is one JSON object (README: Benchmark); everything else goes to stderr.
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
 import { runBashLoop, runPueueAlone, type BaselineResult } from './support/baselines.js';
-import { runCcp, type CcpRun } from './support/ccp-run.js';
+import type { CcpRun, CcpRunOptions } from './support/ccp-run.js';
 import { activity } from './support/records.js';
 import { claudeSessions, idlePercentWhileQueued, overheadByStep, percentiles, subissueSteps } from './support/timeline.js';
-import { emitResult } from './support/emit.js';
+import { emitResult, runChild } from './support/emit.js';
 import { judgeTargets } from './support/targets.js';
 
 const N = Number(process.env.CCP_BENCH_N ?? 40);
@@ -16,6 +16,8 @@ const CLAUDE_N = Number(process.env.CCP_BENCH_CLAUDE_N ?? N);
 const SCALE = process.env.CCP_BENCH_SCALE !== 'off';
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+/** A ratio of two times, null when either is missing (a run that produced no records). */
+const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? round(a / b) : null);
 const log = (line: string) => console.error(`[bench] ${line}`);
 
 /** A ccp run's figures; `errors` empty and every PR there is what makes it count. */
@@ -23,13 +25,14 @@ function figures(run: CcpRun, n: number, workers: number) {
   const steps = subissueSteps(run.records, workers);
   const firstStart = Math.min(...run.records.map((r) => r.startedMs));
   const lastPr = Math.max(...run.records.map((r) => activity(r, 'openPullRequest')?.completedMs ?? 0));
+  const measured = run.records.length > 0 && lastPr > 0;
   const errors = [...run.errors];
   if (run.prs !== n) errors.push(`${run.prs} of ${n} PRs opened`);
   if (steps.length !== n) errors.push(`${steps.length} of ${n} subissues have complete records`);
   return {
     errors,
-    seconds: round((lastPr - firstStart) / 1000),
-    planSeconds: round((firstStart - run.parentsStartedMs) / 1000),
+    seconds: measured ? round((lastPr - firstStart) / 1000) : null,
+    planSeconds: measured ? round((firstStart - run.parentsStartedMs) / 1000) : null,
     steps,
     overheadMs: percentiles(steps.map((s) => s.overheadMs)),
     dispatchMs: percentiles(steps.map((s) => s.dispatchMs)),
@@ -48,14 +51,15 @@ async function baseline(name: string, run: () => Promise<BaselineResult>, n: num
 
 async function ccp(agent: 'noop' | 'claude', n: number) {
   log(`ccp (${agent} agent): ${n} subissues on ${WORKERS} workers`);
-  const run = await runCcp({ n, workers: WORKERS, agent });
+  const options: CcpRunOptions = { n, workers: WORKERS, agent };
+  const child = await runChild(fileURLToPath(new URL('./support/phase.js', import.meta.url)), [JSON.stringify(options)]);
+  const run: CcpRun = child.result ? JSON.parse(child.result) as CcpRun
+    : { errors: [`the run's process ended with ${child.code} and no result`], records: [], prs: 0, parentsStartedMs: 0,
+      workerPeakRssMB: 0, temporalPeakRssMB: 0 };
   const f = figures(run, n, WORKERS);
   log(`ccp (${agent} agent): ${f.seconds} s after ${f.planSeconds} s planning, overhead p50 ${f.overheadMs.p50} ms`);
   return { run, f };
 }
-
-// The SDK logs to stderr; the result goes out by emitResult (run.ts keeps stdout for it alone).
-Runtime.install({ logger: new DefaultLogger('WARN', (entry) => console.error(`[${entry.level}] ${entry.message}`, entry.meta ?? '')) });
 
 const pueue = await baseline('pueue alone', () => runPueueAlone(N, WORKERS), N);
 const bash = await baseline('bash loop', () => runBashLoop(N, WORKERS), N);
@@ -83,8 +87,8 @@ const result = {
   ccpPlanSeconds: noop.f.planSeconds,
   pueueSeconds: pueue.seconds,
   bashSeconds: bash.seconds,
-  ccpOverPueue: round(noop.f.seconds / pueue.seconds),
-  ccpOverBash: round(noop.f.seconds / bash.seconds),
+  ccpOverPueue: ratio(noop.f.seconds, pueue.seconds),
+  ccpOverBash: ratio(noop.f.seconds, bash.seconds),
   overheadMs: noop.f.overheadMs,
   overheadByStepMs: noop.f.overheadByStepMs,
   dispatchMs: noop.f.dispatchMs,

@@ -20,6 +20,8 @@ export interface CcpRunOptions {
   /** "noop": the no-op agent through CCP_AGENT_COMMAND; "claude": real Claude Code on the scripted model. */
   agent: 'noop' | 'claude';
   timeoutMs?: number;
+  /** Called with the result before the stack is stopped (a stop that goes wrong cannot lose it). */
+  onResult?: (run: CcpRun) => void;
 }
 
 export interface CcpRun {
@@ -119,8 +121,10 @@ export async function runCcp(options: CcpRunOptions): Promise<CcpRun> {
       const record = recordFromHistory(sub.number, history, runDir, subissueLabel(sub.number), h.offline.model.requests);
       if (record) records.push(record);
     }
-    return { errors, records, prs: subs.filter((s) => s.pr).length, parentsStartedMs, workerPeakRssMB: workerPeak,
+    const run = { errors, records, prs: subs.filter((s) => s.pr).length, parentsStartedMs, workerPeakRssMB: workerPeak,
       temporalPeakRssMB: temporalPeak };
+    options.onResult?.(run);
+    return run;
   } finally {
     clearInterval(sampler);
     await h.stop();

@@ -4,8 +4,8 @@
 export interface CompareFigures {
   n: number;
   workers: number;
-  ccpOverPueue: number;
-  ccpOverBash: number;
+  ccpOverPueue: number | null;
+  ccpOverBash: number | null;
   overheadMs: { p95: number };
   sessionOverheadMs: { p50: number };
   dispatchMs: { p95: number };
