@@ -112,16 +112,3 @@ describe('dangerous classes are denied with a reason the agent can act on', () =
     expect(bash('python3 -m http.server').reason).toMatch(/--bind 127\.0\.0\.1/);
   });
 });
-
-test('evaluating a request takes well under 10 ms once the parser is loaded', () => {
-  const command = "cd src && git add -A && git commit -m 'fix: x; y' && npm test 2>&1 | tail -5 && git push origin subissue/12";
-  const times: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const start = performance.now();
-    bash(command);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  // The median: a shared CI machine may pause any single run.
-  expect(times[25]).toBeLessThan(10);
-});
