@@ -2,7 +2,7 @@
 // stand-in, the real Claude Code on the scripted model): by default the agents keep working in tmux and the next
 // `ccp up` re-attaches; with --now they stop and their subissues resume later. In both, nothing fails.
 import { execa } from 'execa';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGitHubAdapter } from '../../src/adapters/github.js';
@@ -27,7 +27,14 @@ beforeAll(async () => {
 afterAll(async () => {
   await ccp('down', '--now');
   await offline?.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.CCP_KEEP_TEST_DIRS) {
+    // For a failed run: what the model was asked and answered, beside the stack's state and pane logs.
+    writeFileSync(path.join(dir, 'model-transcript.json'), JSON.stringify({ requests: offline?.model.requests,
+      bodies: offline?.model.bodies }, null, 1));
+    process.stderr.write(`down-up: kept ${dir}\n`);
+  } else {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const ccp = (...args: string[]) => execa(process.execPath, [CCP_BIN, ...args], { env, extendEnv: false, reject: false });

@@ -1,6 +1,7 @@
 // Continue, never restart blindly — on the real Claude Code, real tmux and the scripted model: a session id chosen up
 // front; an attempt after a killed agent, a killed tmux server or `ccp down --now` resumes the same conversation
-// (`--resume`) with its commit kept; `ccp down` (detach) leaves the agent running for the next worker.
+// (`--resume`) with its commit kept; `ccp down` (detach) leaves the agent running for the next worker; a call cut off
+// in flight is made again.
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -11,6 +12,7 @@ import { createAgentActivities, type AgentHeartbeat, type AgentRunInput, type Wo
 import { createHostActivities } from '../../src/activities/host.js';
 import { createGitAdapter } from '../../src/adapters/git.js';
 import type { AgentProgress } from '../../src/agents/types.js';
+import { loadSessionPolicy, type SessionPolicy } from '../../src/agents/policy-port.js';
 import { commits, sessionRequest, startAgentBed, subissue, waitFor, type AgentBed } from '../helpers/agent-bed.js';
 
 let bed: AgentBed;
@@ -183,4 +185,33 @@ test('ccp down --now: the agent is stopped, WorkerShutdown (retryable), and the 
   expect(resumedRequest(before)).toContain(`toolu_ccp_${n}_1`);
   expect(resumedRequest(before)).toContain('ccp down --now');
   expect(await commits(gate.repo)).toEqual([`Implement #${n}: Resume ${n}`, 'initial']);
+});
+
+test('stopped while a tool call was in flight: the resumed agent checks it, makes it again and commits', async () => {
+  const n = 76;
+  const repo = await bed.makeRepo('repo-cut');
+  const request = { ...sessionRequest(`subissue-${n}`, repo, subissue(n, 'Survive a cut')), sessionId: randomUUID() };
+  // The first attempt's Write waits for a person: a fixed point between the model's tool call and its result.
+  const base = loadSessionPolicy();
+  const askWrites: SessionPolicy = { ...base, evaluate: (asked, context) => (asked.tool === 'Write'
+    ? { decision: 'ask', reason: 'held for the test', category: 'unknown' } : base.evaluate(asked, context)) };
+  let asked = false;
+  const stop = new AbortController();
+  const first = bed.agent({ policy: askWrites }).runSession({ ...request, signal: stop.signal,
+    onNeedsYou: (_question, signal) => {
+      asked = true;
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('stopped'))));
+    } });
+  await waitFor('the Write to wait for a person', async () => asked, 60_000);
+  stop.abort();
+  await expect(first).resolves.toMatchObject({ endedBy: 'cancelled' });
+  expect(await commits(repo)).toEqual(['initial']);
+
+  const before = bed.model.bodies.length;
+  const retried = await bed.agent().runSession({ ...request,
+    resumeReason: 'the ccp worker shut down and stopped the agent (ccp down --now)' });
+  expect(retried).toMatchObject({ exitCode: 0, endedBy: 'stop-hook', resumed: true });
+  expect(resumedRequest(before)).toContain(`toolu_ccp_${n}_0`);
+  expect(await commits(repo)).toEqual([`Implement #${n}: Survive a cut`, 'initial']);
+  expect(existsSync(path.join(repo, 'notes', `subissue-${n}.md`))).toBe(true);
 });

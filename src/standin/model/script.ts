@@ -28,6 +28,7 @@ export interface ScriptedReply {
 interface RequestBlock {
   type: string;
   text?: string;
+  tool_use_id?: string;
   content?: unknown;
   is_error?: boolean;
 }
@@ -146,25 +147,47 @@ function workReply(body: MessagesRequestBody, userText: string, subissue: number
       text: `I cannot do subissue #${subissue}: it is scripted to fail (${FAIL_MARKER}). I made no changes.` }] };
   }
   const results = (body.messages ?? []).flatMap((m) => blocksOf(m.content)).filter((b) => b.type === 'tool_result');
+  // A call cut off by the session's end (`ccp down --now`, a killed agent) is no step done: Claude Code's resumed
+  // conversation says its outcome is unknown. Like a real model, the script checks whether it took effect, then
+  // goes on from there; the checks themselves are no steps either.
+  const done = results.filter((r) => !cutOff(r) && !isCheck(r));
+  const last = results.at(-1);
+  // The last call was cut off (a check too, which is made again).
+  const wasCut = last !== undefined && cutOff(last);
   const step = results.length;
   const title = subissueTitle(userText, subissue);
   const id = `toolu_ccp_${subissue}_${step}`;
+  const checkId = `${id}${CHECK_SUFFIX}`;
   const base = { kind: 'work', subissue, step };
   const runs = scriptedCommands(userText);
-  if (step < runs.length) {
+  if (done.length < runs.length) {
     return { ...base, stopReason: 'tool_use', content: [
-      { type: 'tool_use', id, name: 'Bash', input: { command: runs[step], description: 'Scripted command' } }] };
+      { type: 'tool_use', id, name: 'Bash', input: { command: runs[done.length], description: 'Scripted command' } }] };
   }
-  const own = step - runs.length;
+  const own = done.length - runs.length;
+  const dir = workingDirectory(body);
+  const file = `${dir ? `${dir}/` : ''}notes/subissue-${subissue}.md`;
+  if (own === 0 && wasCut) {
+    // Read first: the file may be there already, and Claude Code writes over a file only once it was read.
+    return { ...base, stopReason: 'tool_use', content: [
+      { type: 'text', text: `My write of the notes for #${subissue} was cut off; checking whether it happened.` },
+      { type: 'tool_use', id: checkId, name: 'Read', input: { file_path: file } }] };
+  }
   if (own === 0) {
-    const dir = workingDirectory(body);
-    const file = `${dir ? `${dir}/` : ''}notes/subissue-${subissue}.md`;
     const content = `# Subissue #${subissue}: ${title}\n\nImplemented by the ccp stand-in model.\n`;
     return { ...base, stopReason: 'tool_use', content: [
       { type: 'text', text: `I will write notes for #${subissue}.` },
       { type: 'tool_use', id, name: 'Write', input: { file_path: file, content } }] };
   }
-  if (own === 1) {
+  if (own === 1 && wasCut) {
+    return { ...base, stopReason: 'tool_use', content: [
+      { type: 'text', text: `My commit for #${subissue} was cut off; checking whether it happened.` },
+      { type: 'tool_use', id: checkId, name: 'Bash', input: { command: 'git status --porcelain',
+        description: 'Check for uncommitted changes' } }] };
+  }
+  // The check after a cut-off commit found nothing left to commit: the commit took effect.
+  const committed = own === 1 && last !== undefined && isCheck(last) && !last.is_error && !uncommittedIn(last);
+  if (own === 1 && !committed) {
     // Only safe characters from the title reach the shell command.
     const message = `Implement #${subissue}: ${title.replace(/[^A-Za-z0-9 .,:_#()/-]/g, '')}`;
     const push = userText.includes(PUSH_MARKER) ? ' && git push origin HEAD' : '';
@@ -173,11 +196,33 @@ function workReply(body: MessagesRequestBody, userText: string, subissue: number
         input: { command: `git add -A && git commit -q -m "${message}"${push}`, description: 'Commit the change' } }] };
   }
   // Scripted commands may be meant to fail (a sandbox refusal): only the session's own steps decide the outcome.
-  const failed = results.slice(runs.length).some((r) => r.is_error === true);
+  const failed = done.slice(runs.length).some((r) => r.is_error === true);
   const text = failed
     ? `Could not finish #${subissue}: a tool call was refused or failed.`
     : `Done: #${subissue} (${title}) is in notes/subissue-${subissue}.md and committed.`;
   return { ...base, stopReason: 'end_turn', content: [{ type: 'text', text }] };
+}
+
+/** The id ending of the script's checks after a cut-off call. */
+const CHECK_SUFFIX = '_check';
+
+const isCheck = (result: RequestBlock): boolean => (result.tool_use_id ?? '').endsWith(CHECK_SUFFIX);
+
+/**
+ * The result Claude Code puts in place of one it never recorded, when a conversation that was cut off mid-call is
+ * continued ("[Tool call interrupted: the session ended before this call's result was recorded ...]", "[Request
+ * interrupted by user for tool use]" and their kin).
+ */
+export const cutOff = (result: RequestBlock): boolean =>
+  result.is_error === true && /^\s*\[(?:Tool call|Request interrupted)/.test(resultText(result));
+
+/** `git status --porcelain` listed a change. */
+const uncommittedIn = (result: RequestBlock): boolean => /^[ MADRCUT?!]{2} \S/m.test(resultText(result));
+
+function resultText(result: RequestBlock): string {
+  const { content } = result;
+  if (typeof content === 'string') return content;
+  return Array.isArray(content) ? textOf(content as RequestBlock[]) : '';
 }
 
 /**
