@@ -1,33 +1,16 @@
 // `npm run bench` (without --compare): the whole path on real parts (as the integration tests run it), measured. Prints one JSON
 // object: per-subissue overhead around the agent, dispatch latency, idle share of the worker panes, throughput,
 // and the worker's memory. Targets belong in the JSON consumer, not in timed unit tests.
-import { tsToMs } from '@temporalio/common/lib/time.js';
-import proto from '@temporalio/proto';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { subissueTimings, type SubissueTimings, type TimedEvent } from '../src/core/history-timings.js';
+import { subissueTimings, type SubissueTimings } from '../src/core/history-timings.js';
 import { startHarness } from '../test/helpers/harness.js';
 import { seedAndStart } from '../test/helpers/drive.js';
 import { driveParents } from './support/ccp-run.js';
 import { emitResult } from './support/emit.js';
+import { toTimedEvents } from './support/records.js';
 
-const EventType = proto.temporal.api.enums.v1.EventType;
 const PARENTS = Number(process.env.CCP_BENCH_PARENTS ?? 2);
 const WORKERS = Number(process.env.CCP_BENCH_WORKERS ?? 2);
-
-function toTimedEvents(history: proto.temporal.api.history.v1.IHistory): TimedEvent[] {
-  const events: TimedEvent[] = [];
-  for (const e of history.events ?? []) {
-    const base = { atMs: tsToMs(e.eventTime), eventId: Number(e.eventId) };
-    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) events.push({ ...base, type: 'workflowStarted' });
-    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-      events.push({ ...base, type: 'activityScheduled', activity: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '' });
-    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
-      events.push({ ...base, type: 'activityStarted', scheduledEventId: Number(e.activityTaskStartedEventAttributes?.scheduledEventId) });
-    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
-      events.push({ ...base, type: 'activityCompleted', scheduledEventId: Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) });
-  }
-  return events;
-}
 
 const stats = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -5,6 +5,7 @@ import { statSync } from 'node:fs';
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import proto from '@temporalio/proto';
 import { sessionFiles } from '../../src/agents/claude-code/session-files.js';
+import type { TimedEvent } from '../../src/core/history-timings.js';
 
 const EventType = proto.temporal.api.enums.v1.EventType;
 
@@ -47,26 +48,27 @@ const mtime = (file: string): number | undefined => {
 
 export function recordFromHistory(number: number, history: proto.temporal.api.history.v1.IHistory, runDir: string, label: string,
   model: { kind: string; subissue?: number; atMs?: number }[] = []): SubissueRecord | undefined {
-  const events = history.events ?? [];
-  const byId = new Map<number, ActivitySpan>();
   const record: SubissueRecord = { number, startedMs: 0, activities: [] };
-  for (const e of events) {
-    const at = tsToMs(e.eventTime);
-    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) record.startedMs = at;
-    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
-      const span = { name: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '', scheduledMs: at };
-      byId.set(Number(e.eventId), span);
+  // Activities from the same reading of the history as `npm run bench`'s timings; the slot signals beside them.
+  const byId = new Map<number, ActivitySpan>();
+  for (const e of toTimedEvents(history)) {
+    if (e.type === 'workflowStarted') record.startedMs = e.atMs;
+    else if (e.type === 'activityScheduled') {
+      const span = { name: e.activity ?? '', scheduledMs: e.atMs };
+      byId.set(e.eventId, span);
       record.activities.push(span);
-      if (span.name === 'requestAgentSlot') record.slotRequestedMs ??= at;
-    } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
-      const span = byId.get(Number(e.activityTaskStartedEventAttributes?.scheduledEventId));
-      if (span) span.startedMs = at;
-    } else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) {
-      const span = byId.get(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId));
-      if (span) span.completedMs = at;
-    } else if (e.eventType === EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED) {
+      if (span.name === 'requestAgentSlot') record.slotRequestedMs ??= e.atMs;
+    } else {
+      const span = byId.get(e.scheduledEventId ?? -1);
+      if (span && e.type === 'activityStarted') span.startedMs = e.atMs;
+      if (span && e.type === 'activityCompleted') span.completedMs = e.atMs;
+    }
+  }
+  for (const e of history.events ?? []) {
+    const at = tsToMs(e.eventTime);
+    if (e.eventType === EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED) {
       const name = e.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName;
-      if (name === 'ccp.requestSlot') record.slotRequestedMs ??= at;
+      if (name === 'ccp.requestSlot') record.slotRequestedMs = Math.min(record.slotRequestedMs ?? at, at);
       if (name === 'ccp.releaseSlot') record.slotReleasedMs = at;
     } else if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED) {
       if (e.workflowExecutionSignaledEventAttributes?.signalName === 'ccp.slotGranted') record.slotGrantedMs ??= at;
@@ -82,4 +84,20 @@ export function recordFromHistory(number: number, history: proto.temporal.api.hi
     record.lastModelMs = Math.max(...asked);
   }
   return record;
+}
+
+/** The history's workflow start and activity events, as history-timings reads them. */
+export function toTimedEvents(history: proto.temporal.api.history.v1.IHistory): TimedEvent[] {
+  const events: TimedEvent[] = [];
+  for (const e of history.events ?? []) {
+    const base = { atMs: tsToMs(e.eventTime), eventId: Number(e.eventId) };
+    if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED) events.push({ ...base, type: 'workflowStarted' });
+    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+      events.push({ ...base, type: 'activityScheduled', activity: e.activityTaskScheduledEventAttributes?.activityType?.name ?? '' });
+    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED)
+      events.push({ ...base, type: 'activityStarted', scheduledEventId: Number(e.activityTaskStartedEventAttributes?.scheduledEventId) });
+    else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+      events.push({ ...base, type: 'activityCompleted', scheduledEventId: Number(e.activityTaskCompletedEventAttributes?.scheduledEventId) });
+  }
+  return events;
 }

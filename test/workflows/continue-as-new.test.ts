@@ -18,6 +18,7 @@ const QUEUE = 'ccp-continue';
 const REPO = { owner: 'acme', repo: 'widgets' };
 let stub: StubWorkflowEnv;
 const release = new Set<number>();
+const SETTINGS: ParentIssueInput['settings'] = { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' };
 
 beforeAll(async () => {
   stub = await startStubWorkflowEnv(QUEUE, {
@@ -48,8 +49,7 @@ const planned = (key: string, extra: Partial<PlannedSubissue> = {}): PlannedSubi
   estimatedHours: 1, priority: 'normal', description: 'd', acceptanceCriteria: ['a'], technicalContext: '', dependsOn: [], ...extra });
 
 async function start(issueNumber: number, subissues: PlannedSubissue[]) {
-  const input: ParentIssueInput = { repo: REPO, issueNumber, plan: { subissues },
-    settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' } };
+  const input: ParentIssueInput = { repo: REPO, issueNumber, plan: { subissues }, settings: SETTINGS };
   return stub.env.client.workflow.start('parentIssueWorkflow', { taskQueue: QUEUE, workflowId: parentWorkflowId(REPO, issueNumber), args: [input] });
 }
 
@@ -114,8 +114,7 @@ test('a subissue\'s last word that reaches the new run before its first task is 
   const created = [planned('a'), planned('b')].map((s, i) => ({ ...s, number: 301 + i, id: 1, url: 'https://example.test/s' }));
   const at = new Date().toISOString();
   const pr = (n: number, merged: boolean) => ({ number: n, url: `https://example.test/pull/${n}`, merged });
-  const input: ParentIssueInput = { repo: REPO, issueNumber: 30, settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5,
-    agentAttempts: 1, baseBranch: '' }, continued: { baseBranch: 'main', created, status: { repo: REPO, number: 30,
+  const input: ParentIssueInput = { repo: REPO, issueNumber: 30, settings: SETTINGS, continued: { baseBranch: 'main', created, status: { repo: REPO, number: 30,
     title: 'Issue 30', phase: 'running', paused: false, subissues: [
       { ...created[0], phase: 'merged', pr: pr(1, true), updatedAt: at, workflowId: `${parentWorkflowId(REPO, 30)}.sub-301` },
       { ...created[1], phase: 'pr-open', pr: pr(2, false), updatedAt: at, workflowId: `${parentWorkflowId(REPO, 30)}.sub-302` },

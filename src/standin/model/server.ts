@@ -80,9 +80,9 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       }
       const reply = scriptReply(body);
       const stream = body.stream === true;
+      const log = { path: url.pathname, stream, subissue: reply.subissue, step: reply.step, atMs: Date.now() };
       if (reply.kind.startsWith('work')) {
         const text = userTextOf(body);
-        const log = { path: url.pathname, stream, subissue: reply.subissue, step: reply.step, atMs: Date.now() };
         if (scriptedHang(text)) {
           // Never answered: the client waits until it gives up or is interrupted.
           requests.push({ kind: 'work-hang', ...log });
@@ -96,7 +96,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
           return;
         }
       }
-      requests.push({ kind: reply.kind, path: url.pathname, stream, subissue: reply.subissue, step: reply.step, atMs: Date.now() });
+      requests.push({ kind: reply.kind, ...log });
       const message = {
         id: `msg_ccp_${++counter}`, type: 'message', role: 'assistant', model: MODEL_ID,
         content: reply.content, stop_reason: reply.stopReason, stop_sequence: null,
