@@ -7,6 +7,10 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/test/faults/'],
   transform: {},
   testEnvironment: 'node',
+  // Jest 30 'soft deletes' globals a finished test file set and warns when they are touched; its setter for a plain
+  // value calls itself, so a late write (a timer or socket callback after the file ended) failed a whole suite with
+  // 'Maximum call stack size exceeded' (pueue-cost in CI). Each file runs in a fresh context anyway.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   testTimeout: 240_000,
   moduleFileExtensions: ['js', 'json'],
   reporters: ['default', '<rootDir>/../scripts/jest-summary-reporter.cjs'],

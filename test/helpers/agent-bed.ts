@@ -1,6 +1,6 @@
 // The Claude Code agent adapter's test bed, everything real: tmux on an isolated socket, git repos, the pinned Claude
 // Code CLI, and ccp's scripted model server standing in for the Messages API.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -12,6 +12,7 @@ import type { CreatedSubissue } from '../../src/shared/types.js';
 import { startModelServer, type ModelServer } from '../../src/standin/model/index.js';
 import { detectDialog, type Dialog } from '../../src/agents/claude-code/dialogs.js';
 import { loadSessionPolicy, type SessionPolicy } from '../../src/agents/policy-port.js';
+import { removeTestDir } from './test-dir.js';
 
 export const SESSION = 'ccp-agents';
 export const REPO = { owner: 'acme', repo: 'widgets' };
@@ -77,7 +78,7 @@ export async function startAgentBed(workers = 2): Promise<AgentBed> {
     async close() {
       await model.close();
       await execa('tmux', [...tmuxArgs, 'kill-server'], { reject: false });
-      rmSync(dir, { recursive: true, force: true });
+      await removeTestDir(dir);
     },
   };
 }

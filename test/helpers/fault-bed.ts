@@ -3,7 +3,7 @@
 // with the faults of the fault matrix: kill -9 of the worker or the Temporal server, tmux server loss, pueued loss.
 // `cleanRunReport` checks what every fault must leave behind and measures nothing; recovery times are reported.
 import { execa } from 'execa';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGitHubAdapter } from '../../src/adapters/github.js';
@@ -15,6 +15,7 @@ import type { FaultRule } from '../../src/standin/github/faults.js';
 import { isAlive } from '../../src/stack/processes.js';
 import { CCP_BIN } from '../../src/stack/stack.js';
 import { readInflightEntries } from '../../src/worker/inflight.js';
+import { removeTestDir } from './test-dir.js';
 
 export interface FaultBedOptions {
   workers?: number;
@@ -128,7 +129,7 @@ export async function startFaultBed(options: FaultBedOptions = {}) {
         await execa('pkill', ['-KILL', '-f', dir], { reject: false });
       }
       await offline.close();
-      rmSync(dir, { recursive: true, force: true });
+      await removeTestDir(dir);
     },
   };
   return bed;

@@ -3,7 +3,7 @@
 // stand-in and the real Claude Code on the scripted model server — wired exactly as the worker process does.
 import { startTestTemporal } from './temporal-env.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import type { ActivityDeps } from '../../src/activities/index.js';
 import { createGitHubAdapter, type GitHubAdapter } from '../../src/adapters/github.js';
@@ -15,6 +15,7 @@ import { createAdaptersFromConfig, createTmuxFromConfig } from '../../src/worker
 import { followWorkerCount, type LiveWorkers } from '../../src/worker/live-workers.js';
 import { startMirrorReconciler, type MirrorReconciler } from '../../src/worker/mirror-reconciler.js';
 import { createCcpWorkers, type CcpWorkers } from '../../src/worker/workers.js';
+import { removeTestDir } from './test-dir.js';
 
 export interface Harness {
   dir: string;
@@ -108,8 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await tmux.killSession(config.tmux.session).catch(() => undefined);
       await deps.pueue.shutdown().catch(() => undefined);
       await offline.close();
-      // Agents killed with the tmux server may still be writing their files: retry a directory that is not empty yet.
-      if (!process.env.CCP_KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      await removeTestDir(dir);
     },
   };
 }

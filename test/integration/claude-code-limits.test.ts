@@ -54,8 +54,9 @@ test('a usage limit is a pause: usage-limit with its reset, new sessions held ba
   expect(await commits(limitedRepo)).toEqual(['Implement #71: Limited work', 'initial']);
   expect(progress.map((p) => p.phase)).toEqual(expect.arrayContaining(['usage-limit', 'running', 'done']));
 
-  // After the reset the held-back session starts and completes.
-  await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - Date.now())));
+  // After the reset the held-back session starts and completes. Waited a little past it: a timer may fire a
+  // millisecond before Date.now() reaches its time, and the gate still holds at that millisecond (CI saw it).
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, until + 500 - Date.now())));
   const later = await agent.runSession(sessionRequest('subissue-72', otherRepo, subissue(72, 'Other work')));
   expect(later).toMatchObject({ exitCode: 0, endedBy: 'stop-hook' });
   expect(await commits(otherRepo)).toEqual(['Implement #72: Other work', 'initial']);

@@ -1,13 +1,14 @@
 // The agent in pueue: a mirror task's output is its agent's pane as text — live in `pueue follow`, kept in
 // `pueue log` — and it exits with the subissue's result. Real pueued, a real tmux pane on an isolated socket
 // logging to the file the task follows (as ccp's agent sessions do).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { createTmuxAdapter, type TmuxAdapter } from '../../src/adapters/tmux.js';
 import { toolPath } from '../../src/config/tools.js';
 import { scrubEnv } from '../../src/core/env-scrub.js';
 import { parentStatus, startPueueBed, subStatus, waitFor, type PueueBed } from '../helpers/pueue-bed.js';
+import { removeTestDir } from '../helpers/test-dir.js';
 
 const SESSION = 'ccp-agent-in-pueue';
 let dir: string;
@@ -36,7 +37,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await execa('tmux', ['-S', path.join(dir, 'tmux.sock'), 'kill-server'], { reject: false });
   await bed?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir) await removeTestDir(dir);
 });
 
 test('pueue follow shows the agent live, pueue log keeps its pane as text, the task exits with the result', async () => {

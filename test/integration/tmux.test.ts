@@ -1,9 +1,10 @@
 // The tmux adapter against a real tmux server on an isolated socket.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { createTmuxAdapter, type TmuxAdapter } from '../../src/adapters/tmux.js';
+import { removeTestDir } from '../helpers/test-dir.js';
 
 const SESSION = 'ccp-test';
 let dir: string;
@@ -31,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await execa('tmux', ['-S', path.join(dir, 'sock'), 'kill-server'], { reject: false });
-  rmSync(dir, { recursive: true, force: true });
+  await removeTestDir(dir);
 });
 
 test('session layout: dashboard pane 0, workers 1..N in order, pane options set', async () => {

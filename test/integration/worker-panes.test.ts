@@ -1,7 +1,7 @@
 // Worker panes following a live count on a real tmux server (isolated socket): added beyond one window into a second,
 // none below the size Claude Code's dialogs need; free panes removed at once, busy ones marked and removed once free,
 // a marked pane never taken by a new session (its own session re-attaches); the session made again when lost.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -9,6 +9,7 @@ import { createTmuxAdapter, type TmuxAdapter } from '../../src/adapters/tmux.js'
 import { claimPane, releasePane } from '../../src/agents/pane-pool.js';
 import { MIN_WORKER_PANE } from '../../src/core/pane-layout.js';
 import { reconcileWorkerPanes } from '../../src/worker/live-workers.js';
+import { removeTestDir } from '../helpers/test-dir.js';
 
 const SESSION = 'ccp-live';
 let dir: string;
@@ -28,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await execa('tmux', ['-S', path.join(dir, 'sock'), 'kill-server'], { reject: false });
-  rmSync(dir, { recursive: true, force: true });
+  await removeTestDir(dir);
 });
 
 test('12 workers: the first window holds the dashboard and 8 at 72x18 or more, the other 4 go to a second window', async () => {
