@@ -188,6 +188,14 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
       }
     });
 
+  /** The newest PR (any state) from `branch` of the repo itself. */
+  const latestPullFrom = async (repo: RepoRef, branch: string): Promise<PullRequestRef | undefined> => {
+    const { data } = await octokit.rest.pulls.list({
+      ...at(repo), head: `${repo.owner}:${branch}`, state: 'all', sort: 'created', direction: 'desc', per_page: 1,
+    });
+    return data[0] && toPull(data[0]);
+  };
+
   const subIssuesOf = (repo: RepoRef, parentNumber: number) =>
     octokit.paginate(octokit.rest.issues.listSubIssues, { ...at(repo), issue_number: parentNumber, per_page: 100 });
 
@@ -237,22 +245,21 @@ export function createGitHubAdapter(options: GitHubAdapterOptions): GitHubAdapte
       call(`list the sub-issues of #${parentNumber}`, repo, async () => (await subIssuesOf(repo, parentNumber)).map(toIssue)),
 
     createPullRequest: (repo, input) =>
-      call(`open a pull request from ${input.head} into ${input.base}`, repo, async () =>
-        toPull((await octokit.rest.pulls.create({ ...at(repo), ...input })).data),
-      ),
+      call(`open a pull request from ${input.head} into ${input.base}`, repo, async () => {
+        try {
+          return toPull((await octokit.rest.pulls.create({ ...at(repo), ...input })).data);
+        } catch (error) {
+          if (statusOf(error) !== 422) throw error;
+          // A retried create whose first try GitHub carried out (its answer lost to a timeout or a 502) is refused
+          // with "A pull request already exists": that open PR from the same head is the one asked for.
+          const open = await latestPullFrom(repo, input.head);
+          if (open?.state === 'open' && open.base === input.base) return open;
+          throw error;
+        }
+      }),
 
     findPullRequestByHead: (repo, branch) =>
-      call(`list pull requests from ${branch}`, repo, async () => {
-        const { data } = await octokit.rest.pulls.list({
-          ...at(repo),
-          head: `${repo.owner}:${branch}`,
-          state: 'all',
-          sort: 'created',
-          direction: 'desc',
-          per_page: 1,
-        });
-        return data[0] && toPull(data[0]);
-      }),
+      call(`list pull requests from ${branch}`, repo, () => latestPullFrom(repo, branch)),
 
     getPullRequest,
     pollPullRequest,

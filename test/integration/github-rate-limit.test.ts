@@ -149,6 +149,22 @@ describe('tokens, outages and hung requests', () => {
     expect(error.message).toMatch(/could not reach GitHub at .* no answer within 0.2 s/);
   });
 
+  test('a pull request GitHub opened but whose answer was lost is the one returned when the retry is refused', async () => {
+    standIn.injectFaults([{ match: { method: 'POST', path: '/repos/acme/limited/pulls' }, fault: 'answer-lost', times: 1 }]);
+    const pullsBefore = standIn.requests().filter((r) => r.operationId === 'pulls/create').length;
+    const pr = await adapter().createPullRequest(repo, { head: 'subissue/7', base: 'main', title: 'Lost answer', body: '' });
+    const creates = standIn.requests().filter((r) => r.operationId === 'pulls/create').slice(pullsBefore);
+    // The first create was carried out and answered 502; the in-process retry was refused as a duplicate.
+    expect(creates.map((r) => [r.fault, r.status])).toEqual([['answer-lost', 502], [undefined, 422]]);
+    expect(pr).toMatchObject({ state: 'open', head: 'subissue/7', base: 'main' });
+    await expect(adapter().findPullRequestByHead(repo, 'subissue/7')).resolves.toEqual(pr);
+    // Asked again later (an activity's retry): the same PR. A refusal of another kind stays a refusal.
+    await expect(adapter().createPullRequest(repo, { head: 'subissue/7', base: 'main', title: 'Again', body: '' }))
+      .resolves.toEqual(pr);
+    const refused = await rejection(adapter().createPullRequest(repo, { head: 'elsewhere:subissue/7', base: 'main', title: 'Fork', body: '' }));
+    expect(refused).toMatchObject({ status: 422 });
+  });
+
   test('a slow answer is waited for', async () => {
     standIn.injectFaults([{ match: REPO_GET, fault: 'slow', delayMs: 400, times: 1 }]);
     const started = Date.now();

@@ -1,6 +1,6 @@
 // Fault injection for the GitHub stand-in: rules a test switches on (in-process or through POST /_ccp/faults) make
 // matching requests fail the way GitHub fails — 5xx, secondary and primary rate limits, 429, 401, slow answers,
-// no answer at all. Faulted replies still pass the OpenAPI check in server.ts.
+// no answer at all, or a request carried out whose answer is lost (a 502 after the work: a retry finds it done). Faulted replies still pass the OpenAPI check in server.ts.
 import type { Reply } from './routes.js';
 import { errorBody } from './store.js';
 
@@ -12,6 +12,7 @@ export const FAULT_KINDS = [
   'bad-credentials',
   'slow',
   'no-answer',
+  'answer-lost',
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -52,7 +53,8 @@ export interface FaultState extends FaultRule {
 }
 
 /** What the server does with a request a rule took. */
-export type FaultAction = { fault: FaultKind } & ({ kind: 'reply'; reply: Reply } | { kind: 'delay'; ms: number } | { kind: 'no-answer' });
+export type FaultAction = { fault: FaultKind }
+  & ({ kind: 'reply' | 'after-work'; reply: Reply } | { kind: 'delay'; ms: number } | { kind: 'no-answer' });
 
 export interface FaultRequest {
   method: string;
@@ -150,6 +152,7 @@ export class FaultBook {
     const fault = rule.state.fault;
     if (fault === 'slow') return { fault, kind: 'delay', ms: rule.state.delayMs ?? 1000 };
     if (fault === 'no-answer') return { fault, kind: 'no-answer' };
+    if (fault === 'answer-lost') return { fault, kind: 'after-work', reply: faultReply({ fault: 'server-error', status: 502 }) };
     return { fault, kind: 'reply', reply: faultReply(rule.state) };
   }
 

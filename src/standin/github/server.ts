@@ -193,6 +193,7 @@ export async function startGitHubStandIn(options: GitHubStandInOptions): Promise
     if (fault?.kind === 'delay') await sleep(fault.ms);
     if (fault?.kind === 'reply') return checked(operationId, fault.reply);
     const reply = await runRoute(operationId as GitHubOperationId, { params: verdict.params, query: verdict.query, body: verdict.body, url: requestUrl });
+    if (fault?.kind === 'after-work') return checked(operationId, fault.reply);
     // Every reply is completed from, and checked against, the operation's response schema before it leaves.
     return conditional(request, operationId, reply);
   }
