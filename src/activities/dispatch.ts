@@ -1,7 +1,8 @@
 // Activities of the dispatcher and of the subissues that ask it for slots: they talk to Temporal itself, through
 // the client of the worker that runs them.
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { DEPENDENCY_FAILED } from '../shared/failures.js';
 import { dispatcherWorkflowId, type SlotRequest } from '../shared/dispatch.js';
 import { requestSlotSignal } from '../shared/messages.js';
 
@@ -35,7 +36,53 @@ export function createDispatchActivities() {
       }
       return ended;
     },
+
+    /** How these subissue workflows ended, for those that did: a parent's continued run watches the children an
+     * earlier run started, whose end only their own last signal would tell it (none when terminated by hand). Read
+     * from the closing event, never by waiting on a result. */
+    async childOutcomes(input: { workflowIds: string[] }): Promise<ChildOutcome[]> {
+      const { client } = Context.current();
+      const outcomes: ChildOutcome[] = [];
+      for (const workflowId of input.workflowIds) {
+        const handle = client.workflow.getHandle(workflowId);
+        try {
+          if ((await handle.describe()).status.name === 'RUNNING') continue;
+          const events = (await handle.fetchHistory()).events ?? [];
+          outcomes.push({ workflowId, ...closingOutcome(events[events.length - 1]) });
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+          outcomes.push({ workflowId, end: 'failed', error: 'its workflow is gone (not found on the Temporal server)' });
+        }
+      }
+      return outcomes;
+    },
   };
+}
+
+type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
+
+/** What a subissue workflow's closing event says of its end. */
+function closingOutcome(event: HistoryEvent | undefined): Omit<ChildOutcome, 'workflowId'> {
+  const failure = event?.workflowExecutionFailedEventAttributes?.failure;
+  if (event?.workflowExecutionCompletedEventAttributes) return { end: 'merged' };
+  if (event?.workflowExecutionCanceledEventAttributes) return { end: 'stopped', error: 'its workflow was cancelled' };
+  if (event?.workflowExecutionTerminatedEventAttributes) {
+    const reason = event.workflowExecutionTerminatedEventAttributes.reason;
+    return { end: 'failed', error: `its workflow was terminated${reason ? ` (${reason})` : ''}` };
+  }
+  if (event?.workflowExecutionTimedOutEventAttributes) return { end: 'failed', error: 'its workflow timed out' };
+  // Failed: the innermost cause names what happened (a dependency that failed ends it blocked).
+  let cause = failure;
+  while (cause?.cause) cause = cause.cause;
+  const blocked = cause?.applicationFailureInfo?.type === DEPENDENCY_FAILED;
+  return { end: blocked ? 'blocked' : 'failed', error: cause?.message ?? failure?.message ?? 'its workflow failed' };
+}
+
+/** How a subissue workflow ended (childOutcomes). */
+export interface ChildOutcome {
+  workflowId: string;
+  end: 'merged' | 'stopped' | 'blocked' | 'failed';
+  error?: string;
 }
 
 export type DispatchActivities = ReturnType<typeof createDispatchActivities>;

@@ -8,10 +8,12 @@ import {
   getExternalWorkflowHandle,
   ParentClosePolicy,
   patched,
+  proxyActivities,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { SharedActivities } from '../activities/index.js';
 import { TERMINAL_PHASES } from '../core/scheduling.js';
-import type { ParentStatus } from '../shared/messages.js';
+import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 import type { CreatedSubissue } from '../shared/types.js';
 
 /** What one run of a parent hands the next. */
@@ -45,4 +47,43 @@ export async function stopRunningChildren(status: ParentStatus): Promise<void> {
   const running = status.subissues.filter((s) => s.workflowId && !TERMINAL_PHASES.has(s.phase) && s.phase !== 'waiting');
   await Promise.all(running.map((s) => getExternalWorkflowHandle(s.workflowId as string).cancel().catch(() => undefined)));
   await condition(() => running.every((s) => TERMINAL_PHASES.has(s.phase)), '5 minutes');
+}
+
+const ADOPTED_WATCH_PATCH = 'parent-adopted-children-watch';
+/** How often the children an earlier run started are checked: every minute at first, twice as long after each check
+ * that found none ended, up to 16 minutes (a session of hours costs a few checks). */
+const WATCH_MS = 60_000;
+const WATCH_MAX_MS = 16 * 60_000;
+
+const temporal = proxyActivities<SharedActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '2s', maximumAttempts: 3 } });
+
+/**
+ * Waits until something changed (`dirty`). While children an earlier run started still run (`adopted`), their ends
+ * are also looked up now and then: they report by signal, and one terminated by hand (the Web UI, `temporal
+ * workflow terminate`) never does, which would leave the parent waiting for ever. Each end found is `settle`d.
+ */
+export function adoptedChildrenWatch(settle: (sub: SubissueStatus, phase: SubissueStatus['phase'], error?: string) => void) {
+  let every = WATCH_MS;
+  let last = Date.now();
+  return async function untilChanged(dirty: () => boolean, adopted: () => SubissueStatus[]): Promise<void> {
+    for (;;) {
+      if (adopted().length === 0 || !patched(ADOPTED_WATCH_PATCH)) return void (await condition(dirty));
+      if (await condition(dirty, Math.max(1, last + every - Date.now()))) return;
+      last = Date.now();
+      const watched = adopted();
+      const outcomes = await temporal.childOutcomes({ workflowIds: watched.map((s) => s.workflowId as string) });
+      for (const outcome of outcomes) {
+        const sub = watched.find((s) => s.workflowId === outcome.workflowId);
+        if (!sub || TERMINAL_PHASES.has(sub.phase)) continue; // its own signal came first
+        // Completed: merged (its PR, which pr-open recorded, with it).
+        if (outcome.end === 'merged') {
+          sub.mergedAt ??= new Date().toISOString();
+          if (sub.pr) sub.pr = { ...sub.pr, merged: true };
+        }
+        settle(sub, outcome.end, outcome.error);
+      }
+      every = outcomes.length > 0 ? WATCH_MS : Math.min(2 * every, WATCH_MAX_MS);
+      if (dirty()) return;
+    }
+  };
 }

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { SharedActivities } from '../activities/index.js';
 import { oneLineReason } from '../core/reasons.js';
-import { allTerminal, decideStarts } from '../core/scheduling.js';
+import { allTerminal, decideStarts, TERMINAL_PHASES } from '../core/scheduling.js';
 import type { SummaryRow } from '../core/templates.js';
 import {
   parentStatusQuery,
@@ -33,7 +33,9 @@ import { PRIORITY_KEYS, type CreatedSubissue, type Plan, type RepoRef, type RunS
 import { GITHUB_ACTIVITY_OPTIONS } from './github-options.js';
 import { tellStackedDependents } from './stacking.js';
 import { failureMessage, subissueWorkflow } from './subissue.js';
-import { childCloseOptions, continueParent, shouldContinueAsNew, stopRunningChildren, type ContinuedParent } from './parent-continue.js';
+import {
+  adoptedChildrenWatch, childCloseOptions, continueParent, shouldContinueAsNew, stopRunningChildren, type ContinuedParent,
+} from './parent-continue.js';
 import { ccpSearchAttributes, subissueSearchFields, subissueSummary } from '../shared/visibility.js';
 import { onFieldChange, showParentDetails, upsertCcpSearchAttributes } from './visibility.js';
 
@@ -244,9 +246,15 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
   const stacking = (input.settings.stackedPrs ?? true) && patched('stacked-prs');
   const told = new Set<number>();
 
+  // Children an earlier run started (continue-as-new) report by signal only; this run watches their ends too.
+  const startedHere = new Set<number>();
+  const adopted = () => status.subissues.filter((s) => s.workflowId && !startedHere.has(s.number) && s.phase !== 'waiting'
+    && !TERMINAL_PHASES.has(s.phase));
+  const untilChanged = adoptedChildrenWatch(settle);
+
   let reported = '';
   while (!allTerminal(status.subissues)) {
-    await condition(() => tracker.dirty);
+    await untilChanged(() => tracker.dirty, adopted);
     tracker.dirty = false;
     showParentDetails(status); // "2/4 merged · 1 agent at work"
     // Keep the parent's progress comment in step with what changed (PRs opened, merged, failures).
@@ -266,6 +274,7 @@ async function runChildren(input: ParentIssueInput, status: ParentStatus, create
       sub.workflowId = subissueWorkflowId(input.repo, input.issueNumber, sub.number);
       if (stackOn !== undefined) sub.stackedOn = stackOn;
       told.delete(sub.number); // a subissue run again hears its dependency's news again
+      startedHere.add(sub.number);
       const stackedOn = stackOn === undefined ? {} : { stackedOn: { number: stackOn, branch: subissueBranch(stackOn) } };
       const handle = await startChild(subissueWorkflow, {
         workflowId: sub.workflowId,
