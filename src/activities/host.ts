@@ -1,8 +1,10 @@
 // Host-bound activities: they touch this machine's git clone and worktrees, so they run on the worker-specific
 // task queue of the host that claimed the subissue (Temporal's worker-specific-task-queues pattern).
 import { ApplicationFailure } from '@temporalio/activity';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { GitAdapter, RebaseOutcome } from '../adapters/git.js';
+import { limited } from '../core/concurrency.js';
 import type { RepoRef } from '../shared/types.js';
 
 export interface HostQueues {
@@ -31,8 +33,9 @@ export interface HostActivityDeps {
 }
 
 export function createHostActivities({ git, repoPath, worktreesDir, repo }: HostActivityDeps) {
-  // git takes lock files in the shared clone (refs, worktree admin dirs): one fetch/worktree change at a time.
-  const serialized = createMutex();
+  // A burst of subissues (a plan's worth at once) makes its clones a few at a time, first come first served: the
+  // first ones reach their agents at once instead of all of them finishing together after sharing the CPU.
+  const cloning = limited(Math.max(2, availableParallelism()));
   return {
     async prepareWorktree(input: { repo: RepoRef; label: string; branch: string; startPoint: string }): Promise<{ path: string }> {
       if (repo && (repo.owner !== input.repo.owner || repo.repo !== input.repo.repo)) {
@@ -42,14 +45,15 @@ export function createHostActivities({ git, repoPath, worktreesDir, repo }: Host
           'WrongRepository',
         );
       }
-      // Only the fetch into the shared clone needs the lock; each subissue's own clone is made outside it.
-      await serialized(() => git.fetch(repoPath));
-      const { path: created } = await git.createWorkspace({
+      // Concurrent prepares share fetches (the adapter coalesces them); nothing else here touches the shared clone but
+      // reads, so no lock.
+      await git.fetch(repoPath);
+      const { path: created } = await cloning(() => git.createWorkspace({
         repoPath,
         workspacePath: path.join(worktreesDir, input.label),
         branch: input.branch,
         startPoint: input.startPoint,
-      });
+      }));
       return { path: created };
     },
 
@@ -79,7 +83,7 @@ export function createHostActivities({ git, repoPath, worktreesDir, repo }: Host
      * onto the freshly fetched `onto` (origin/<base>). Stops at conflicts (the workflow has them resolved).
      */
     async rebaseOnto(input: { worktreePath: string; onto: string; forkPoint: string; message: string }): Promise<RebaseOutcome> {
-      await serialized(() => git.fetch(repoPath));
+      await git.fetch(repoPath);
       await git.syncRemoteRefs(input.worktreePath, repoPath);
       await git.commitAll(input.worktreePath, input.message);
       return git.rebaseOnto(input.worktreePath, input.onto, input.forkPoint);
@@ -91,18 +95,8 @@ export function createHostActivities({ git, repoPath, worktreesDir, repo }: Host
     },
 
     async removeWorktree(input: { worktreePath: string }): Promise<void> {
-      await serialized(() => git.removeWorkspace(repoPath, input.worktreePath));
+      await git.removeWorkspace(repoPath, input.worktreePath);
     },
-  };
-}
-
-/** Runs tasks one at a time, in call order. */
-function createMutex() {
-  let tail: Promise<unknown> = Promise.resolve();
-  return <T>(task: () => Promise<T>): Promise<T> => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
-    return run;
   };
 }
 

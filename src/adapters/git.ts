@@ -1,7 +1,9 @@
 // git adapter: the only module that runs `git`.
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { coalesced } from '../core/concurrency.js';
 import { redactSecrets } from '../core/env-scrub.js';
 
 export interface CreateWorkspaceInput {
@@ -17,6 +19,7 @@ export interface CreateWorkspaceInput {
 export type RebaseOutcome = { done: true } | { done: false; conflicts: string[] };
 
 export interface GitAdapter {
+  /** Concurrent calls for one clone and remote share fetches: each returns once a fetch begun after its call is done. */
   fetch(repoPath: string, remote?: string): Promise<void>;
   /**
    * A subissue's own clone of the local clone (objects shared, `git clone --shared`) on `branch`, pushing to the same
@@ -25,7 +28,11 @@ export interface GitAdapter {
    * earlier attempt) starts from its pushed commits.
    */
   createWorkspace(input: CreateWorkspaceInput): Promise<{ path: string; created: boolean }>;
-  /** Removes a workspace (or a worktree of `repoPath` an earlier ccp made there); fine when it is gone. */
+  /**
+   * Removes a workspace (or a worktree of `repoPath` an earlier ccp made there); fine when it is gone. A workspace
+   * touches nothing shared, so removals run side by side; only a worktree's metadata in `repoPath` is changed one
+   * at a time.
+   */
   removeWorkspace(repoPath: string, workspacePath: string): Promise<void>;
   /** What only this checkout holds: changed files not committed, commits on no remote-tracking branch. */
   unsavedWork(workspacePath: string): Promise<{ uncommitted: number; unpushed: number }>;
@@ -97,6 +104,10 @@ function samePath(a: string, b: string): boolean {
   return real(a) === real(b);
 }
 
+function isDirectory(p: string): boolean {
+  try { return statSync(p).isDirectory(); } catch { return false; }
+}
+
 export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
   const binary = options.gitBinary ?? 'git';
   // Never wait on a credential prompt; C locale so messages are the ones matched below.
@@ -128,6 +139,16 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
     const result = await exec(cwd, args);
     if (result.exitCode === 0 || result.exitCode === 1) return result.exitCode === 0;
     throw fail(cwd, args, result);
+  };
+
+  // Per clone: fetches coalesced (a burst of prepares costs two fetches, not one each in a row) and changes to its
+  // worktree metadata one at a time.
+  const fetches = new Map<string, () => Promise<void>>();
+  const metadata = new Map<string, Promise<unknown>>();
+  const oneAtATime = <T>(repoPath: string, task: () => Promise<T>): Promise<T> => {
+    const run = (metadata.get(repoPath) ?? Promise.resolve()).then(task, task);
+    metadata.set(repoPath, run.catch(() => undefined));
+    return run;
   };
 
   const listWorktrees = async (repoPath: string): Promise<WorktreeEntry[]> =>
@@ -180,7 +201,10 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
 
   return {
     async fetch(repoPath, remote = 'origin') {
-      await run(repoPath, ['fetch', remote]);
+      const key = `${path.resolve(repoPath)}\0${remote}`;
+      let shared = fetches.get(key);
+      if (!shared) fetches.set(key, (shared = coalesced(async () => void await run(repoPath, ['fetch', remote]))));
+      await shared();
     },
 
     async createWorkspace({ repoPath, workspacePath, branch, startPoint }) {
@@ -190,10 +214,10 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
         if (current.exitCode === 0 && String(current.stdout).trim() === branch) return { path: target, created: false };
         throw new GitError(`${target} already holds a checkout of ${String(current.stdout).trim() || 'a detached HEAD'}, not ${branch}`);
       }
-      rmSync(target, { recursive: true, force: true }); // a half-made one from a crash
+      await rm(target, { recursive: true, force: true }); // a half-made one from a crash
       mkdirSync(path.dirname(target), { recursive: true });
       const tmp = `${target}.tmp-${process.pid}`;
-      rmSync(tmp, { recursive: true, force: true });
+      await rm(tmp, { recursive: true, force: true });
       await run(path.dirname(target), ['clone', '--quiet', '--shared', '--no-checkout', repoPath, tmp]);
       // Push and fetch where the local clone does; see its remote-tracking branches (origin/main) as its own.
       await run(tmp, ['remote', 'set-url', 'origin', await run(repoPath, ['remote', 'get-url', 'origin'])]);
@@ -216,10 +240,15 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
 
     async removeWorkspace(repoPath, workspacePath) {
       const target = path.resolve(workspacePath);
-      const registered = (await listWorktrees(repoPath)).some((entry) => samePath(entry.path, target));
-      if (registered) await run(repoPath, ['worktree', 'remove', '--force', target]);
-      rmSync(target, { recursive: true, force: true });
-      await run(repoPath, ['worktree', 'prune']);
+      // A workspace is a clone of its own (.git a directory): removing it changes nothing in repoPath. Async, so a
+      // big checkout does not stall the worker's event loop (heartbeats).
+      if (isDirectory(path.join(target, '.git'))) return rm(target, { recursive: true, force: true });
+      await oneAtATime(repoPath, async () => {
+        const registered = (await listWorktrees(repoPath)).some((entry) => samePath(entry.path, target));
+        if (registered) await run(repoPath, ['worktree', 'remove', '--force', target]);
+        await rm(target, { recursive: true, force: true });
+        if (registered) await run(repoPath, ['worktree', 'prune']);
+      });
     },
 
     async unsavedWork(workspacePath) {

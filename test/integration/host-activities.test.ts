@@ -29,7 +29,7 @@ test('work for another repository is refused, without touching the clone', async
   ).rejects.toThrow(/clone .* is octo\/hello, not octo\/other: run a ccp worker from a clone of that repository/);
 });
 
-test('concurrent worktrees on one clone all succeed (git operations are serialized)', async () => {
+test('concurrent worktrees on one clone all succeed (fetches shared, clones a few at a time, removals side by side)', async () => {
   const acts = activities();
   const results = await Promise.all(
     [11, 12, 13, 14].map(
