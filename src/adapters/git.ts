@@ -151,6 +151,19 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
     return run;
   };
 
+  /** The local clone's push URL and identity (any scope, the last value of each as `git config --get` says). */
+  const copiedConfig = async (repoPath: string): Promise<Array<[string, string]>> => {
+    const result = await exec(repoPath, ['config', '--get-regexp', '^(remote\\.origin\\.pushurl|user\\.name|user\\.email)$']);
+    if (result.exitCode === 1) return []; // none set
+    if (result.exitCode !== 0) throw fail(repoPath, ['config', '--get-regexp'], result);
+    const values = new Map<string, string>();
+    for (const line of String(result.stdout).split('\n').filter(Boolean)) {
+      const space = line.indexOf(' ');
+      values.set(space < 0 ? line : line.slice(0, space), space < 0 ? '' : line.slice(space + 1));
+    }
+    return [...values];
+  };
+
   const listWorktrees = async (repoPath: string): Promise<WorktreeEntry[]> =>
     parseWorktreeList(await run(repoPath, ['worktree', 'list', '--porcelain']));
 
@@ -218,17 +231,14 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
       mkdirSync(path.dirname(target), { recursive: true });
       const tmp = `${target}.tmp-${process.pid}`;
       await rm(tmp, { recursive: true, force: true });
-      await run(path.dirname(target), ['clone', '--quiet', '--shared', '--no-checkout', repoPath, tmp]);
-      // Push and fetch where the local clone does; see its remote-tracking branches (origin/main) as its own.
+      // Pushes where the local clone does, with its identity when it has one (the agent commits in here): read in
+      // one call, written by the clone itself (each git process counts when a plan's subissues start at once).
+      const copied = await copiedConfig(repoPath);
+      await run(path.dirname(target), ['clone', '--quiet', '--shared', '--no-checkout',
+        ...copied.flatMap(([key, value]) => ['-c', `${key}=${value}`]), repoPath, tmp]);
+      // Fetches where the local clone does; sees its remote-tracking branches (origin/main) as its own.
       await run(tmp, ['remote', 'set-url', 'origin', await run(repoPath, ['remote', 'get-url', 'origin'])]);
-      const pushUrl = await exec(repoPath, ['config', '--get', 'remote.origin.pushurl']);
-      if (pushUrl.exitCode === 0) await run(tmp, ['config', 'remote.origin.pushurl', String(pushUrl.stdout).trim()]);
       await run(tmp, ['fetch', '--quiet', '--no-tags', repoPath, '+refs/remotes/origin/*:refs/remotes/origin/*']);
-      // The clone's own identity, when the local clone has one (the agent commits in here).
-      for (const key of ['user.name', 'user.email']) {
-        const value = await exec(repoPath, ['config', '--get', key]);
-        if (value.exitCode === 0) await run(tmp, ['config', key, String(value.stdout).trim()]);
-      }
       // An earlier attempt's commits: the local clone's branch (ccp ≤ 0.1 worktrees), else what was pushed.
       const local = await succeeds(repoPath, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
       if (local) await run(tmp, ['fetch', '--quiet', '--no-tags', repoPath, `+refs/heads/${branch}:refs/remotes/origin/${branch}`]);
