@@ -39,6 +39,8 @@ export interface PueueAdapter {
   /** Starts this ccp's own pueued (config in the state dir) unless its socket already answers. */
   ensureDaemon(): Promise<void>;
   shutdown(): Promise<void>;
+  /** The running daemon's pid (its pid file), if any: a different one is a daemon started again. */
+  daemonPid(): number | undefined;
   /** Adds the group unless it exists (with `parallel`, else 1); an existing group's limit is left as it is. */
   ensureGroup(group: string, parallel?: number): Promise<void>;
   setParallel(group: string, parallel: number): Promise<void>;
@@ -201,6 +203,15 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
       throw new PueueError(`pueued (${options.pueuedBinary}) did not answer on ${socketPath}`
         + `${exited ? ` (it ${exited})` : ` within ${DAEMON_START_TIMEOUT_MS} ms`}; config ${configPath}, `
         + `log ${daemonLog}${logTail.length ? `: ${logTail.join(' | ')}` : ''}`);
+    },
+
+    daemonPid() {
+      try {
+        const pid = Number(readFileSync(pidFile, 'utf8').trim());
+        return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+      } catch {
+        return undefined;
+      }
     },
 
     async shutdown() {

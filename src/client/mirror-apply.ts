@@ -2,8 +2,11 @@
 // planned (core/mirror-plan.ts) and applied here. The worker's reconciler runs it every second; `ccp queue sync`
 // once. Each action stands alone: one that fails is reported and tried again on the next pass.
 import type { PueueAdapter } from '../adapters/pueue.js';
+import { baselineAfter, holdsInForce, userCommands, type Hold, type MirrorBaseline } from '../core/mirror-controls.js';
 import { planMirror, type MirrorAction } from '../core/mirror-plan.js';
 import { mirrorTargets, type MirrorTargetsInput } from '../core/mirror-targets.js';
+import type { DispatchState } from '../shared/dispatch.js';
+import { obeyPueue, type MirrorSteering } from './mirror-obey.js';
 
 export interface ReconcileResult {
   /** Labels whose task was changed (added, moved to another state, given a result or a note). */
@@ -11,6 +14,17 @@ export interface ReconcileResult {
   /** Subissues that were right already. */
   unchanged: number;
   failed: Array<{ label: string; error: string }>;
+  /** With `control`: what to compare the next pass with, the holds in force and the pauses after any command. */
+  control?: { baseline: MirrorBaseline; holds: Hold[]; paused?: DispatchState['paused'] };
+}
+
+/** Commands given in pueue are read and carried out (the worker's reconciler; `ccp queue sync` only mirrors). */
+export interface MirrorControl {
+  ccp: MirrorSteering;
+  /** What the last pass left pueue showing (none: nothing is read into this one). */
+  baseline?: MirrorBaseline;
+  holds: Hold[];
+  log: (line: string) => void;
 }
 
 /** Before pausing a task, its command is given a moment to print the note that says why. */
@@ -27,15 +41,34 @@ async function untilStopped(pueue: PueueAdapter, label: string): Promise<void> {
   }
 }
 
-export async function reconcileMirror(pueue: PueueAdapter, input: MirrorTargetsInput & { cwd: string })
+export async function reconcileMirror(pueue: PueueAdapter, input: MirrorTargetsInput & { cwd: string; control?: MirrorControl })
   : Promise<ReconcileResult> {
-  const targets = mirrorTargets(input);
+  let targets = mirrorTargets(input);
   return pueue.mirror.exclusive(async () => {
     // Read within the lock: what another pass changed just before counts.
-    const actions = planMirror(targets, await pueue.snapshot(true), pueue.mirror.read(), input.now);
+    const actual = await pueue.snapshot(true);
+    const { control } = input;
+    const daemonPid = pueue.daemonPid();
+    let holds: Hold[] = [];
+    let paused: DispatchState['paused'] | undefined;
+    if (control) {
+      holds = holdsInForce(control.holds, targets, input.now.getTime());
+      const commands = userCommands({ baseline: control.baseline, now: actual, daemonPid, targets, paused: input.paused,
+        held: new Set(holds.map((h) => h.label)) });
+      if (commands.length > 0) {
+        const obeyed = await obeyPueue(control.ccp, commands, control.log, input.now.getTime());
+        holds = [...holds, ...obeyed.holds];
+        paused = obeyed.paused;
+        // ccp's truth after the commands: pueue keeps what the person did.
+        if (paused) targets = mirrorTargets({ ...input, paused });
+      }
+    }
+    const actions = planMirror(targets, actual, pueue.mirror.read(), input.now, new Set(holds.map((h) => h.label)));
     const result = await applyMirrorPlan(pueue, actions, input.cwd);
     const changed = new Set(actions.flatMap(labelOf));
-    return { ...result, changed: [...changed], unchanged: targets.tasks.filter((t) => !changed.has(t.label)).length };
+    const baseline = baselineAfter(actual, actions, new Set(result.failed.map((f) => f.label)), daemonPid);
+    return { ...result, changed: [...changed], unchanged: targets.tasks.filter((t) => !changed.has(t.label)).length,
+      ...(control ? { control: { baseline, holds, ...(paused ? { paused } : {}) } } : {}) };
   });
 }
 

@@ -37,12 +37,14 @@ const PHASE = {
 } as const;
 type Phase = (typeof PHASE)[keyof typeof PHASE];
 
-const FAILED_STATES: readonly PueueTaskState[] = ['Failed', 'Killed', 'Errored', 'FailedToSpawn', 'DependencyFailed'];
-const DONE_STATES: readonly PueueTaskState[] = ['Success', ...FAILED_STATES];
+export const FAILED_STATES: readonly PueueTaskState[] = ['Failed', 'Killed', 'Errored', 'FailedToSpawn', 'DependencyFailed'];
+export const DONE_STATES: readonly PueueTaskState[] = ['Success', ...FAILED_STATES];
 /** Enqueue times within this of the wanted one are the same delay. */
 const DELAY_SLACK_MS = 2_000;
 
-export function planMirror(targets: MirrorTargets, actual: PueueSnapshot, files: MirrorFiles, now: Date): MirrorAction[] {
+/** `held`: labels left as they are in pueue this pass (a command given there that ccp is still carrying out). */
+export function planMirror(targets: MirrorTargets, actual: PueueSnapshot, files: MirrorFiles, now: Date,
+  held: ReadonlySet<string> = new Set()): MirrorAction[] {
   const steps: Array<{ phase: Phase; action: MirrorAction }> = [];
   const step = (phase: Phase, action: MirrorAction): void => {
     steps.push({ phase, action });
@@ -50,7 +52,7 @@ export function planMirror(targets: MirrorTargets, actual: PueueSnapshot, files:
   planGroups(targets, actual, step);
   const failing = new Set(targets.tasks.filter((t) => t.target.kind === 'dependency-failed'
     || (t.target.kind === 'done' && t.target.exitCode !== 0)).map((t) => t.label));
-  for (const task of targets.tasks) planTask(task, { ...actual, failing }, files, now, step);
+  for (const task of targets.tasks) if (!held.has(task.label)) planTask(task, { ...actual, failing }, files, now, step);
   return steps.map((s, order) => ({ ...s, order })).sort((a, b) => a.phase - b.phase || a.order - b.order).map((s) => s.action);
 }
 

@@ -3,7 +3,7 @@
 import type { DispatchState } from '../shared/dispatch.js';
 import { subissueLabel } from '../shared/ids.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
-import type { Priority } from '../shared/types.js';
+import type { Priority, RepoRef } from '../shared/types.js';
 import { oneLineReason } from './reasons.js';
 
 /** The pueue group of subissues whose plan names none. */
@@ -30,6 +30,12 @@ export type MirrorTarget =
 
 export interface MirrorTask {
   label: string;
+  /** The subissue, its parent's repository and its ccp group: what a command given in pueue acts on. */
+  subissue: number;
+  repo: RepoRef;
+  ccpGroup?: string;
+  /** When its status last changed (ISO). */
+  since: string;
   /** The pueue group (see pueueGroupName). */
   group: string;
   priority: number;
@@ -72,6 +78,10 @@ export function mirrorTargets(input: MirrorTargetsInput): MirrorTargets {
       if (input.horizon && FINISHED_PHASES.has(sub.phase) && Date.parse(sub.updatedAt) < input.horizon.getTime()) continue;
       tasks.push({
         label: subissueLabel(sub.number),
+        subissue: sub.number,
+        repo: parent.repo,
+        ...(sub.group ? { ccpGroup: sub.group } : {}),
+        since: sub.updatedAt,
         group: pueueGroupName(sub.group),
         priority: PUEUE_PRIORITY[sub.priority] ?? 0,
         after: sub.dependsOn.flatMap((key) => labelOf.get(key) ?? []),

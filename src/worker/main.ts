@@ -90,7 +90,7 @@ const info: WorkerInfo = { pid: process.pid, repo: deps.repo, repoPath: config.r
 writeFileSync(readyFile, `${JSON.stringify(info)}\n`);
 // pueue mirrors Temporal: brought in line every second (and rebuilt when pueued lost its state).
 const mirror = startMirrorReconciler({ client, pueue: deps.pueue, taskQueue: config.taskQueue, cwd: config.repoPath,
-  retentionHours: config.pueue.retentionHours });
+  retentionHours: config.pueue.retentionHours, settings: config.run });
 try {
   await ccp.run();
 } finally {

@@ -4,9 +4,15 @@
 // running parent, the dispatcher's query and one `pueue status`, however long CCP_HOME has lived. It also restarts
 // a pueued that went away (its state lost or not: the next pass re-adds what is missing) and removes finished tasks
 // after the retention. Never on the work's path: failures are logged and the next tick tries again.
+// Commands given in pueue (a group paused or started, a task killed or a failed one restarted) are read off the
+// difference between what pueue shows and what the last pass left it showing, and carried out through the typed
+// client before the pass: ccp's answer is in pueue within the same pass (core/mirror-controls.ts).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { PueueAdapter } from '../adapters/pueue.js';
+import { CcpClient } from '../client/ccp-client.js';
 import { reconcileMirror, type ReconcileResult } from '../client/mirror-apply.js';
+import type { Hold, MirrorBaseline } from '../core/mirror-controls.js';
+import type { RunSettings } from '../shared/types.js';
 import { dispatchPauses, retentionHorizon } from '../client/mirror-sync.js';
 import { fetchParentStatusesById } from '../client/statuses.js';
 import { parentStatusQuery, type ParentStatus } from '../shared/messages.js';
@@ -20,6 +26,8 @@ export interface MirrorReconcilerOptions {
   /** The repository: the tasks' working directory. */
   cwd: string;
   retentionHours: number;
+  /** What a parent started again by a `pueue restart` (its run had ended) runs with. */
+  settings?: Partial<RunSettings>;
   tickMs?: number;
   /** Every parent is read again this often (finished ones too), and expired tasks removed. */
   fullRefreshMs?: number;
@@ -45,6 +53,9 @@ export function startMirrorReconciler(options: MirrorReconcilerOptions): MirrorR
   let refreshedAt = 0;
   let paused: DispatchState['paused'] | undefined;
   let lastError = '';
+  const ccp = CcpClient.fromTemporal(client, { taskQueue: options.taskQueue, settings: options.settings });
+  let baseline: MirrorBaseline | undefined;
+  let holds: Hold[] = [];
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<ReconcileResult | undefined> = Promise.resolve(undefined);
@@ -76,10 +87,17 @@ export function startMirrorReconciler(options: MirrorReconcilerOptions): MirrorR
     try {
       await pueue.snapshot();
     } catch {
+      baseline = undefined; // what the daemon that went away showed: its tasks are Killed by the loss, not a person
       await pueue.ensureDaemon(); // gone: started again (the pass below re-adds what its state lost)
     }
     const horizon = retentionHorizon(options.retentionHours);
-    return reconcileMirror(pueue, { parents: [...parents.values()], paused, now: new Date(), horizon, cwd: options.cwd });
+    const result = await reconcileMirror(pueue, { parents: [...parents.values()], paused, now: new Date(), horizon,
+      cwd: options.cwd, control: { ccp, baseline, holds, log } });
+    if (result.control) {
+      ({ baseline, holds } = result.control);
+      paused = result.control.paused ?? paused;
+    }
+    return result;
   };
 
   const tick = (): Promise<ReconcileResult | undefined> => {

@@ -84,8 +84,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const following = new AbortController();
   const liveWorkers = live.workers = followWorkerCount({ client: env.client, taskQueue: config.taskQueue, hostId: config.hostId,
     workers: config.workers, tmux, panes, ensureSession, signal: following.signal, intervalMs: 500 });
+  const settings: RunSettings = { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' };
   const mirror = startMirrorReconciler({ client: env.client, pueue: deps.pueue, taskQueue: config.taskQueue,
-    cwd: config.repoPath, retentionHours: config.pueue.retentionHours });
+    cwd: config.repoPath, retentionHours: config.pueue.retentionHours, settings });
   const [owner, name] = offline.env.CCP_REPO.split('/');
   return {
     dir,
@@ -96,7 +97,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tmux,
     github: createGitHubAdapter({ token: offline.githubToken, baseUrl: offline.github.url, throttle: false }),
     repo: { owner, repo: name },
-    settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' },
+    settings,
     liveWorkers,
     mirror,
     stop: async () => {

@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { execa } from 'execa';
 import { createPueueAdapter, type PueueAdapter, type PueueAdapterOptions, type PueueTask, type PueueTaskState } from '../../src/adapters/pueue.js';
+import { parseStatus, type PueueSnapshot } from '../../src/adapters/pueue-status.js';
 import { reconcileMirror, type ReconcileResult } from '../../src/client/mirror-apply.js';
 import { toolPath } from '../../src/config/tools.js';
 import { scrubEnv } from '../../src/core/env-scrub.js';
@@ -66,4 +67,13 @@ export function subStatus(number: number, phase: SubissueStatus['phase'], extra:
 
 export function parentStatus(number: number, subissues: SubissueStatus[], extra: Partial<ParentStatus> = {}): ParentStatus {
   return { repo: { owner: 'octo', repo: 'shop' }, number, title: `Parent ${number}`, phase: 'running', paused: false, subissues, ...extra };
+}
+
+/** A `pueue status --json` as data: tasks (in group ccp unless said) and groups. */
+export function pueueSnapshot(tasks: Array<{ id: number; label: string; status: unknown; group?: string; dependencies?: number[] }>,
+  groups: Record<string, { status?: string; parallel_tasks: number }>): PueueSnapshot {
+  return parseStatus(JSON.stringify({
+    tasks: Object.fromEntries(tasks.map((t) => [t.id, { command: 'c', path: '/', group: 'ccp', ...t }])),
+    groups,
+  }));
 }

@@ -1,8 +1,7 @@
 // What the pueue mirror should show for each subissue, and the order of the calls that get pueue there.
-import { parseStatus, type PueueSnapshot } from '../../src/adapters/pueue-status.js';
 import { planMirror, type MirrorAction, type MirrorFiles } from '../../src/core/mirror-plan.js';
 import { mirrorTargets, pueueGroupName } from '../../src/core/mirror-targets.js';
-import { parentStatus as parent, subStatus as sub } from '../helpers/pueue-bed.js';
+import { parentStatus as parent, pueueSnapshot as snapshot, subStatus as sub } from '../helpers/pueue-bed.js';
 
 const NOW = new Date('2030-01-01T12:00:00.000Z');
 const NO_FILES: MirrorFiles = { exits: new Map(), notes: new Map() };
@@ -10,13 +9,6 @@ const kinds = (parents: Parameters<typeof mirrorTargets>[0]['parents'], paused?:
   Object.fromEntries(mirrorTargets({ parents, now: NOW, paused: paused && { ...paused, parents: [], subissues: [] } })
     .tasks.map((t) => [t.label, t.target.kind]));
 
-function snapshot(tasks: Array<{ id: number; label: string; status: unknown; group?: string; dependencies?: number[] }>,
-  groups: Record<string, { status?: string; parallel_tasks: number }>): PueueSnapshot {
-  return parseStatus(JSON.stringify({
-    tasks: Object.fromEntries(tasks.map((t) => [t.id, { command: 'c', path: '/', group: 'ccp', ...t }])),
-    groups,
-  }));
-}
 
 test('phases map to pueue states; a delay is an enqueue time; waits are notes', () => {
   const later = '2030-01-01T13:00:00.000Z';

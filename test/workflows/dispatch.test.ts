@@ -1,94 +1,35 @@
 // The dispatcher's promises on the real dev server, with stub sessions a test holds and releases: group limits,
 // live priorities, pauses at every level (and --now), delays of subissues and parents, the retry queue.
-import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { CcpClient } from '../../src/client/ccp-client.js';
-import { parentWorkflowId } from '../../src/shared/ids.js';
 import { parentStatusQuery } from '../../src/shared/messages.js';
-import type { CreatedSubissue, Plan, PlannedSubissue } from '../../src/shared/types.js';
-import type { ParentIssueInput } from '../../src/workflows/parent-issue.js';
 import { waitFor } from '../helpers/agent-bed.js';
-import { startStubWorkflowEnv, type StubWorkflowEnv } from '../helpers/stub-worker.js';
+import { planned, startHeldSessions, type HeldSessions } from '../helpers/held-sessions.js';
 
 const QUEUE = 'ccp-dispatch-test';
 const REPO = { owner: 'acme', repo: 'widgets' };
-let stub: StubWorkflowEnv;
+let sessions: HeldSessions;
 let ccp: CcpClient;
 
-interface SessionEvent { sub: number; kind: 'start' | 'end' | 'cancelled'; at: number; resumeReason?: string }
-const events: SessionEvent[] = [];
-const release = new Map<number, () => void>();
-const failNext = new Set<number>();
-const subNumber = (label: string): number => Number(label.replace('subissue-', ''));
-
 beforeAll(async () => {
-  stub = await startStubWorkflowEnv(QUEUE, {
-    fetchIssue: async ({ issueNumber }: { issueNumber: number }) => ({ number: issueNumber, id: 1000 + issueNumber,
-      title: `Issue ${issueNumber}`, body: '', state: 'open', url: `https://example.test/${issueNumber}`, defaultBranch: 'main' }),
-    // Subissue numbers: the parent's number × 10 + place in the plan.
-    createSubissues: async ({ parent, plan }: { parent: { number: number }; plan: Plan }): Promise<CreatedSubissue[]> =>
-      plan.subissues.map((s, i) => ({ ...s, number: parent.number * 10 + i + 1, id: 1, url: 'https://example.test/s' })),
-    runAgent: async ({ label, resumeReason }: { label: string; resumeReason?: string }) => {
-      const sub = subNumber(label);
-      events.push({ sub, kind: 'start', at: Date.now(), resumeReason });
-      if (failNext.delete(sub)) {
-        events.push({ sub, kind: 'end', at: Date.now() });
-        throw ApplicationFailure.nonRetryable(`#${sub} went wrong`, 'AgentFailed');
-      }
-      const ctx = Context.current();
-      const beat = setInterval(() => ctx.heartbeat(), 200);
-      try {
-        await Promise.race([new Promise<void>((resolve) => release.set(sub, resolve)), ctx.cancelled]);
-      } catch (err) {
-        events.push({ sub, kind: 'cancelled', at: Date.now() });
-        throw err instanceof CancelledFailure ? err : new CancelledFailure('cancelled');
-      } finally {
-        clearInterval(beat);
-      }
-      events.push({ sub, kind: 'end', at: Date.now() });
-      return { paneId: '%1', exitCode: 0, endedBy: 'stop-hook', approvals: [], lastScreen: '', reattached: false };
-    },
-    reportProgress: async () => undefined,
-    closeParentIssue: async () => undefined,
-  });
-  ccp = CcpClient.fromTemporal(stub.env.client, { taskQueue: QUEUE });
+  sessions = await startHeldSessions(QUEUE, REPO);
+  ccp = CcpClient.fromTemporal(sessions.stub.env.client, { taskQueue: QUEUE });
   // One agent at a time on the stub host: dispatch order is observable.
   await ccp.dispatch({ kind: 'set-workers', host: 'h', workers: 1 });
 }, 60_000);
 
 afterAll(async () => {
-  await stub?.close();
+  await sessions?.close();
 });
 
-const planned = (key: string, extra: Partial<PlannedSubissue> = {}): PlannedSubissue => ({ key, title: `Part ${key}`,
-  estimatedHours: 1, priority: 'normal', description: 'd', acceptanceCriteria: ['a'], technicalContext: '', dependsOn: [], ...extra });
-
-async function startParent(issueNumber: number, subissues: PlannedSubissue[], extra: Partial<ParentIssueInput> = {}) {
-  const input: ParentIssueInput = { repo: REPO, issueNumber, plan: { subissues },
-    settings: { mergePollSeconds: 1, agentTimeoutMinutes: 5, agentAttempts: 1, baseBranch: '' }, ...extra };
-  return stub.env.client.workflow.start('parentIssueWorkflow', { taskQueue: QUEUE, workflowId: parentWorkflowId(REPO, issueNumber), args: [input] });
-}
-
-const started = (): number[] => events.filter((e) => e.kind === 'start').map((e) => e.sub);
-const running = (): number[] => {
-  const live = new Set<number>();
-  for (const e of events) if (e.kind === 'start') live.add(e.sub); else live.delete(e.sub);
-  return [...live];
-};
-const waitRunning = (subs: number[], what: string) =>
-  waitFor(what, async () => JSON.stringify(running().sort()) === JSON.stringify([...subs].sort())).catch(async (err) => {
-    console.log('DEBUG', JSON.stringify(await ccp.dispatcher()), JSON.stringify(events));
-    throw err;
-  });
-const finish = async (sub: number) => {
-  await waitFor(`#${sub} to run`, async () => release.has(sub) && running().includes(sub));
-  const done = release.get(sub) as () => void;
-  release.delete(sub);
-  done();
-};
+const started = (): number[] => sessions.started();
+const running = (): number[] => sessions.running();
+const finish = (sub: number): Promise<void> => sessions.finish(sub);
+const waitRunning = (subs: number[], what: string): Promise<void> => sessions.waitRunning(subs, what, () => ccp.dispatcher());
+const startParent: HeldSessions['startParent'] = (...args) => sessions.startParent(...args);
 const settle = () => new Promise((r) => setTimeout(r, 1500));
 
 beforeEach(() => {
-  events.length = 0;
+  sessions.events.length = 0;
 });
 
 test('a priority raised while queued is dispatched next: dispatch reorders live', async () => {
@@ -117,7 +58,7 @@ test('a group limit holds across parents: never more of the group at once than i
     const maxFront = (): number => {
       let live = 0;
       let max = 0;
-      for (const e of events.filter((x) => front.has(x.sub))) {
+      for (const e of sessions.events.filter((x) => front.has(x.sub))) {
         live += e.kind === 'start' ? 1 : -1;
         max = Math.max(max, live);
       }
@@ -155,7 +96,7 @@ test('pause at every level holds new starts and resume lets them go; --now stops
     expect(running()).toEqual([]);
     await ccp.resumeAll();
     await waitRunning([401, 402], 'both back');
-    const resumed = events.filter((e) => e.kind === 'start' && e.resumeReason);
+    const resumed = sessions.events.filter((e) => e.kind === 'start' && e.resumeReason);
     expect(resumed.map((e) => e.sub).sort()).toEqual([401, 402]);
     expect(resumed[0].resumeReason).toMatch(/ccp stopped this session \(paused now: everything is paused/);
     // A group pause holds only that group; a subissue pause only that one; the parent pause its queued ones.
@@ -175,7 +116,7 @@ test('pause at every level holds new starts and resume lets them go; --now stops
     await finish(403);
     await ccp.resumeGroup('docs');
     await handle.result();
-    expect(events.filter((e) => e.kind === 'cancelled').map((e) => e.sub).sort()).toEqual([401, 402, 403]);
+    expect(sessions.events.filter((e) => e.kind === 'cancelled').map((e) => e.sub).sort()).toEqual([401, 402, 403]);
   } finally {
     await ccp.resumeAll();
     await ccp.dispatch({ kind: 'set-workers', host: 'h', workers: 1 });
@@ -189,14 +130,14 @@ test('a delay holds a subissue until due and `queue delay` moves it; a parent sc
   const why = Object.fromEntries((await ccp.dispatcher()).waiting.map((w) => [w.subissue, w.why]));
   expect(why).toEqual({ 501: `scheduled for ${soon}`, 502: expect.stringMatching(/^scheduled for /) });
   await waitRunning([501], '#501 when due');
-  expect(events[0].at).toBeGreaterThanOrEqual(Date.parse(soon) - 50);
+  expect(sessions.events[0].at).toBeGreaterThanOrEqual(Date.parse(soon) - 50);
   // An hour away: moved to now by `ccp queue delay 502 now`.
   await ccp.delay(502, null, { repo: REPO });
   await finish(501);
   await finish(502);
   await handle.result();
 
-  events.length = 0;
+  sessions.events.length = 0;
   const later = new Date(Date.now() + 3_600_000);
   const scheduled = await startParent(60, [planned('a'), planned('b')], { notBefore: later.toISOString() });
   await waitFor('scheduled', async () => (await scheduled.query(parentStatusQuery)).phase === 'scheduled');
@@ -211,7 +152,7 @@ test('a delay holds a subissue until due and `queue delay` moves it; a parent sc
 test('retry queue round trip: a subissue that failed for good runs again, and what it blocked with it', async () => {
   // Room for #701 and #703 at once: whichever asks first, #701 runs (and fails) at once.
   await ccp.dispatch({ kind: 'set-workers', host: 'h', workers: 2 });
-  failNext.add(701);
+  sessions.failNext.add(701);
   const handle = await startParent(70, [planned('a'), planned('b', { dependsOn: ['a'] }), planned('c')]);
   await waitFor('#701 failed, #702 blocked', async () => {
     const subs = (await handle.query(parentStatusQuery)).subissues;
