@@ -227,8 +227,8 @@ export class CcpClient {
 
   /** Runs a failed (or stopped, or blocked) subissue again. Its parent, if it ended, is started again: that retries
    * each of its unfinished subissues. */
-  retry(subissue: number, options: { repo?: Repo } = {}): Promise<{ found: FoundSubissue; how: 'signal' | 'restart' }> {
-    return retrySubissue(this.temporal, subissue, (parent) => this.restartParent(parent), optionalRepo(options.repo));
+  retry(subissue: number, options: { repo?: Repo; found?: FoundSubissue } = {}): Promise<{ found: FoundSubissue; how: 'signal' | 'restart' }> {
+    return retrySubissue(this.temporal, subissue, (parent) => this.restartParent(parent), optionalRepo(options.repo), options.found);
   }
 
   /** The retry queue: subissues that failed for good. */
@@ -236,9 +236,10 @@ export class CcpClient {
     return failedSubissues(this.temporal, optionalRepo(options.repo));
   }
 
-  /** Stops the subissue's running agent and puts it back in the queue (its conversation continues when it runs). */
-  async requeue(subissue: number, options: { repo?: Repo } = {}): Promise<FoundSubissue> {
-    const found = await findSubissue(this.temporal, subissue, optionalRepo(options.repo));
+  /** Stops the subissue's running agent and puts it back in the queue (its conversation continues when it runs).
+   * `found` (with retry too): where it lives, known already (the pueue mirror's): not looked up again. */
+  async requeue(subissue: number, options: { repo?: Repo; found?: FoundSubissue } = {}): Promise<FoundSubissue> {
+    const found = options.found ?? await findSubissue(this.temporal, subissue, optionalRepo(options.repo));
     await this.dispatch({ kind: 'requeue', subissue: found.key });
     return found;
   }

@@ -56,7 +56,7 @@ export async function reconcileMirror(pueue: PueueAdapter, input: MirrorTargetsI
       const commands = userCommands({ baseline: control.baseline, now: actual, daemonPid, targets, paused: input.paused,
         held: new Set(holds.map((h) => h.label)) });
       if (commands.length > 0) {
-        const obeyed = await obeyPueue(control.ccp, commands, control.log, input.now.getTime());
+        const obeyed = await obeyPueue(control.ccp, commands, input.parents, control.log, input.now.getTime());
         holds = [...holds, ...obeyed.holds];
         paused = obeyed.paused;
         // ccp's truth after the commands: pueue keeps what the person did.

@@ -3,7 +3,9 @@
 // `pueue restart` of a failed task is `ccp queue retry`. One that ccp refuses is logged and undone in pueue by the pass.
 import { HOLD_MS, type Hold, type UserCommand } from '../core/mirror-controls.js';
 import type { DispatchState, DispatchView } from '../shared/dispatch.js';
+import type { ParentStatus } from '../shared/messages.js';
 import type { RepoRef } from '../shared/types.js';
+import type { FoundSubissue } from './steering.js';
 
 /** What of the typed client (CcpClient) the mirror steers with. */
 export interface MirrorSteering {
@@ -11,8 +13,8 @@ export interface MirrorSteering {
   resumeGroup(group: string): Promise<DispatchView>;
   pauseAll(): Promise<DispatchView>;
   resumeAll(): Promise<DispatchView>;
-  requeue(subissue: number, options: { repo?: RepoRef }): Promise<unknown>;
-  retry(subissue: number, options: { repo?: RepoRef }): Promise<unknown>;
+  requeue(subissue: number, options: { repo?: RepoRef; found?: FoundSubissue }): Promise<unknown>;
+  retry(subissue: number, options: { repo?: RepoRef; found?: FoundSubissue }): Promise<unknown>;
 }
 
 export interface Obeyed {
@@ -32,13 +34,15 @@ function describe(command: UserCommand): string {
   }
 }
 
-export async function obeyPueue(ccp: MirrorSteering, commands: readonly UserCommand[], log: (line: string) => void,
-  nowMs = Date.now()): Promise<Obeyed> {
+/** Group commands one after the other (in the order given), then the tasks' at once. `parents`: the statuses the
+ * commands were read against (where each subissue lives, not looked up again). */
+export async function obeyPueue(ccp: MirrorSteering, commands: readonly UserCommand[], parents: readonly ParentStatus[],
+  log: (line: string) => void, nowMs = Date.now()): Promise<Obeyed> {
   const obeyed: Obeyed = { holds: [] };
   const pauses = (view: DispatchView): void => {
     obeyed.paused = view.paused;
   };
-  for (const command of commands) {
+  const carryOut = async (command: UserCommand): Promise<void> => {
     try {
       switch (command.do) {
         case 'pause-all': pauses(await ccp.pauseAll()); break;
@@ -47,15 +51,31 @@ export async function obeyPueue(ccp: MirrorSteering, commands: readonly UserComm
           for (const group of command.ccpGroups) pauses(await ccp.resumeGroup(group));
           if (command.all) pauses(await ccp.resumeAll());
           break;
-        case 'requeue': case 'retry':
-          await (command.do === 'requeue' ? ccp.requeue(command.subissue, { repo: command.repo }) : ccp.retry(command.subissue, { repo: command.repo }));
+        case 'requeue': case 'retry': {
+          const options = { repo: command.repo, found: foundIn(parents, command.repo, command.subissue) };
+          await (command.do === 'requeue' ? ccp.requeue(command.subissue, options) : ccp.retry(command.subissue, options));
           obeyed.holds.push({ label: command.label, since: command.since, until: nowMs + HOLD_MS });
           break;
+        }
       }
       log(describe(command));
     } catch (err) {
       log(`${describe(command)} — refused, pueue shows ccp's state again: ${err instanceof Error ? err.message : String(err)}`);
     }
-  }
+  };
+  const onTasks = (c: UserCommand): boolean => c.do === 'requeue' || c.do === 'retry';
+  for (const command of commands.filter((c) => !onTasks(c))) await carryOut(command);
+  await Promise.all(commands.filter(onTasks).map(carryOut));
   return obeyed;
+}
+
+/** The subissue in the parent run that reported on it last (a parent started again has several). */
+function foundIn(parents: readonly ParentStatus[], repo: RepoRef, number: number): FoundSubissue | undefined {
+  let found: FoundSubissue | undefined;
+  for (const parent of parents) {
+    if (parent.repo.owner !== repo.owner || parent.repo.repo !== repo.repo) continue;
+    const sub = parent.subissues.find((s) => s.number === number);
+    if (sub && (!found || sub.updatedAt > found.sub.updatedAt)) found = { parent, sub, key: `${repo.owner}/${repo.repo}#${number}` };
+  }
+  return found;
 }

@@ -75,8 +75,8 @@ export async function delayIssue(client: Client, taskQueue: string, number: numb
 /** Runs a subissue that failed for good (or was stopped, or blocked) again. A parent that ended is started again,
  * which retries all of its unfinished subissues (merged ones stay done). */
 export async function retrySubissue(client: Client, number: number, restartParent: (parent: ParentStatus) => Promise<void>,
-  repo?: RepoRef): Promise<{ found: FoundSubissue; how: 'signal' | 'restart' }> {
-  const found = await findSubissue(client, number, repo);
+  repo?: RepoRef, known?: FoundSubissue): Promise<{ found: FoundSubissue; how: 'signal' | 'restart' }> {
+  const found = known ?? await findSubissue(client, number, repo);
   if (!['failed', 'stopped', 'blocked'].includes(found.sub.phase)) {
     throw new RefusedError(`#${number} is ${found.sub.phase}, not failed: only failed, stopped or blocked subissues are retried`);
   }
