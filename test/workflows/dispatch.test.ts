@@ -33,16 +33,28 @@ beforeEach(() => {
 });
 
 test('a priority raised while queued is dispatched next: dispatch reorders live', async () => {
+  // The children ask in no fixed order (the first to ask takes the only slot): #104 is held until all four asked,
+  // so that it cannot be first by chance.
+  const hold104 = { kind: 'subissue' as const, key: `${REPO.owner}/${REPO.repo}#104` };
+  await ccp.dispatch({ kind: 'pause', scope: hold104 });
   const handle = await startParent(10, [planned('a'), planned('b'), planned('c'), planned('d')]);
-  await waitRunning([101], '#101 to hold the only slot');
-  // #102..#104 queue behind it in plan order; #104 becomes critical.
-  await waitFor('three queued', async () => (await ccp.dispatcher()).queue.length === 3);
+  await waitFor('one at work, three queued', async () => running().length === 1 && (await ccp.dispatcher()).queue.length === 3);
+  const [first] = running();
+  // #104 becomes critical, then may go: it is next though it asked no earlier than the others.
   await ccp.setPriority(104, 'critical', { repo: REPO });
-  await finish(101);
+  await ccp.dispatch({ kind: 'resume', scope: hold104 });
+  await finish(first);
   await waitRunning([104], '#104 to go next');
-  for (const n of [104, 102, 103]) await finish(n);
+  const done = new Set([first]);
+  for (let i = 0; i < 3; i++) {
+    await waitFor('the next', async () => running().some((n) => !done.has(n)));
+    const n = running().find((m) => !done.has(m)) as number;
+    done.add(n);
+    await finish(n);
+  }
   await handle.result();
-  expect(started()).toEqual([101, 104, 102, 103]);
+  expect(started().slice(0, 2)).toEqual([first, 104]);
+  expect([...started()].sort()).toEqual([101, 102, 103, 104]);
   expect((await handle.query(parentStatusQuery)).subissues.find((s) => s.number === 104)?.priority).toBe('critical');
 }, 90_000);
 
@@ -87,6 +99,9 @@ test('a group limit holds across parents: never more of the group at once than i
 test('pause at every level holds new starts and resume lets them go; --now stops a running agent, which continues', async () => {
   await ccp.dispatch({ kind: 'set-workers', host: 'h', workers: 2 });
   try {
+    // #403 is held from the start (the dispatcher's pause by key; `ccp pause --sub` below finds it first): the
+    // children ask in no fixed order, and whichever two asked first would take the two slots.
+    await ccp.dispatch({ kind: 'pause', scope: { kind: 'subissue', key: `${REPO.owner}/${REPO.repo}#403` } });
     const handle = await startParent(40, [planned('a', { group: 'docs' }), planned('b'), planned('c')]);
     await waitRunning([401, 402], 'two to run');
     // Everything paused --now: both stop and wait; resume: both continue their conversation.
@@ -124,7 +139,8 @@ test('pause at every level holds new starts and resume lets them go; --now stops
 }, 120_000);
 
 test('a delay holds a subissue until due and `queue delay` moves it; a parent scheduled later begins then', async () => {
-  const soon = new Date(Date.now() + 4000).toISOString();
+  // Far enough ahead that both have asked for a slot by then, on a loaded machine too.
+  const soon = new Date(Date.now() + 12_000).toISOString();
   const handle = await startParent(50, [planned('a', { notBefore: soon }), planned('b', { notBefore: new Date(Date.now() + 3_600_000).toISOString() })]);
   await waitFor('both queued', async () => (await ccp.dispatcher()).waiting.filter((w) => w.parent === 50).length === 2);
   const why = Object.fromEntries((await ccp.dispatcher()).waiting.map((w) => [w.subissue, w.why]));
