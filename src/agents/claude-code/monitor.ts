@@ -61,10 +61,11 @@ export function createSessionMonitor(input: MonitorInput): SessionMonitor {
       const wasLimited = limited;
       limited = seen.limit !== undefined && !seen.continueNow;
       if (seen.limit && seen.started) {
-        input.report({ phase: 'usage-limit', resetsAt: seen.limit.resetsAt.toISOString() });
         // Held to the end of the shown minute, so a session started at the gate does not run into the same limit.
+        // Raised before the report: whoever acts on "usage-limit" finds new sessions already held back.
         const until = new Date(seen.limit.resetsAt.getTime() + (seen.limit.guessed ? 0 : SHOWN_MINUTE_MS));
         if (input.limitGate) await raiseLimitGate(input.limitGate, until).catch(() => undefined);
+        input.report({ phase: 'usage-limit', resetsAt: seen.limit.resetsAt.toISOString() });
       }
       if (seen.continueNow) await type(CONTINUE_TEXT).catch(() => undefined);
       if (wasLimited && !limited) input.report({ phase: 'running' });
