@@ -1,6 +1,6 @@
 // Stress: CCP_STRESS_SESSIONS (default 100) real Claude Code sessions against the scripted model at full speed, fed
 // through 8 worker panes as a pool (each one ends, the next starts), while two busy loops keep both cores of the
-// machine taken. Every session must end as a good one does (Stop hook, /exit, code 0) with its commit: a session
+// machine taken. Every session must end as a good one does (Stop hook, SIGINT, code 0) with its commit: a session
 // ccp calls failed, dead or lost while its agent exited 0 is the false failure this suite hunts. Prints a summary
 // and writes it as JSON to CCP_STRESS_REPORT when set.
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -45,10 +45,11 @@ test('(a) the hook allows the Write and the commit with no dialog on screen; the
   // Subjects are the hook's exact tool input.
   expect(result.approvals.map((a) => a.subject)).toEqual([path.join(repo, 'notes/subissue-11.md'),
     'git add -A && git commit -q -m "Implement #11: Add the widget"']);
-  // The prompts never reached the screen, and no key answered anything (only /exit's Enter was sent).
+  // The prompts never reached the screen, and no key was sent at all: not for a dialog, and not to end the
+  // session (SIGINT ended it, no typed /exit).
   expect(screens.samples()).toBeGreaterThan(5);
   expect(seen).toEqual([]);
-  expect(bed.keys.slice(keysBefore).map((k) => k.keys.join(' '))).toEqual(['Enter']);
+  expect(bed.keys.slice(keysBefore).map((k) => k.keys.join(' '))).toEqual([]);
   expect(await commits(repo)).toEqual(['Implement #11: Add the widget', 'initial']);
   expect(readFileSync(path.join(repo, 'notes/subissue-11.md'), 'utf8')).toContain('Add the widget');
   expect(phases).toEqual(expect.arrayContaining(['claiming-pane', 'starting', 'running', 'exiting', 'done']));
@@ -56,6 +57,8 @@ test('(a) the hook allows the Write and the commit with no dialog on screen; the
   expect(await paneTask(result.paneId)).toBe('');
   const events = readFileSync(path.join(dir, 'run', 'subissue-11.events.jsonl'), 'utf8');
   expect(events).toMatch(/"hook_event_name":"Stop"/);
+  // Ended cleanly: Claude Code ran its SessionEnd hooks on the way out.
+  expect(events).toMatch(/"hook_event_name":"SessionEnd"/);
   // The raw pane log holds the whole session, up to the wrapper's own last line (Ink redraws only changed cells,
   // so the agent's screens are not searchable as text there; the approvals above carry the exact commands).
   const paneLog = readFileSync(path.join(dir, 'run', 'subissue-11.pane.log'), 'utf8');

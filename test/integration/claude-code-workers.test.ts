@@ -1,5 +1,6 @@
 // `--workers 8`: eight real Claude Code sessions at once in 72×18-ish panes (the tmux adapter's 220×60 window, tiled
-// with the dashboard). Every session completes through the hook, with no dialog on screen and no key but /exit's.
+// with the dashboard). Every session completes through the hook, with no dialog on screen and no key but a trust
+// answer's (SIGINT, not a typed /exit, ends a session).
 import { execa } from 'execa';
 import { createGitAdapter } from '../../src/adapters/git.js';
 import { withOrigin } from '../helpers/git-fixtures.js';
@@ -70,7 +71,8 @@ test('8 workers: 8 sessions at once all commit and exit 0, no dialog answered by
     .toEqual([]);
   const sent = bed.keys.slice(keysBefore).flatMap((k) => k.keys);
   expect(sent).not.toContain('Escape');
-  // /exit's Enter, and for each trust dialog answered its yes: "1" when numbered, else Down to it (then Enter).
+  // For each trust dialog answered its yes: "1" when numbered, else Down to it (then Enter); no /exit: SIGINT ends
+  // a session.
   const trustKeys = sent.filter((key) => key !== 'Enter');
   expect(trustKeys).toHaveLength(trustAnswers);
   expect(trustKeys.every((key) => key === '1' || key === 'Down')).toBe(true);

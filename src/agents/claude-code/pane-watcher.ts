@@ -1,7 +1,7 @@
 // Watches one interactive Claude Code session in a tmux pane: answers the dialogs hooks cannot (trust, API key; tool
 // prompts only for agents without ccp's hook), by option text and after seeing the same dialog on two polls; puts a
 // dialog it does not recognise to a person instead of pressing anything; notices the end of the turn through the
-// Stop hook, exits the agent with `/exit`, and enforces the timeout and cancellation.
+// Stop hook, ends the agent (session-end.ts), and enforces the timeout and cancellation.
 import type { AgentProgress, ApprovalRecord } from '../types.js';
 import { readExitCode, readHookEvents, type HookEvent } from './session-files.js';
 import { sleep } from '../pane-pool.js';

@@ -1,6 +1,6 @@
-// How a watched session ends: `/exit` after the turn, stop on timeout or cancellation, and the one source of truth
-// for the outcome — the wrapper's exit file, read again after the pane is seen dead (it is written, atomically,
-// before the pane's process ends). A pane that is gone altogether (its tmux server or session went away) is a lost
+// How a watched session ends: SIGINT after the turn (`/exit` typed when that does not end it), stop on timeout or
+// cancellation, and the one source of truth for the outcome — the wrapper's exit file, read again after the pane is
+// seen dead (it is written, atomically, before the pane's process ends). A pane that is gone altogether (its tmux server or session went away) is a lost
 // session, not an agent failure: the caller resumes its conversation elsewhere.
 import { readFile } from 'node:fs/promises';
 import type { AgentProgress, AgentSessionResult, ApprovalRecord } from '../types.js';
@@ -14,6 +14,9 @@ const EXIT_TYPE_TO_ENTER_MS = 700;
 const EXIT_GRACE_MS = 20_000;
 const EXIT_RETRY_MS = 5_000;
 const STOP_GRACE_MS = 3_000;
+// Claude Code exits at once, cleanly (SessionEnd hooks, code 0), on SIGINT; measured at 0.3-0.5 s on a loaded machine.
+const INTERRUPT_GRACE_MS = 5_000;
+const EXIT_FILE_POLL_MS = 50;
 // The input box still holds the typed command.
 const EXIT_TYPED = /^\s*❯ \/exit\s*$/m;
 
@@ -67,9 +70,12 @@ export async function endedOutcome(pane: SessionPane, state: Exclude<PaneState, 
   return { exitCode, endedBy: lost ? 'lost' : endedBy, approvals: pane.approvals, lastScreen: screen };
 }
 
-/** The turn is over: type /exit and wait for the wrapper's exit file (or a dead pane); kill as a last resort. */
+/**
+ * The turn is over: interrupt the agent (SIGINT: no typed /exit, its pause and its Enter, which cost seconds) and
+ * wait for the wrapper's exit file (or a dead pane); type /exit when that did not end it; kill as a last resort.
+ */
 export async function exitAgent(pane: SessionPane): Promise<WatchResult> {
-  const exited = await requestExit(pane, EXIT_GRACE_MS);
+  const exited = await interruptAgent(pane, INTERRUPT_GRACE_MS) ?? await requestExit(pane, EXIT_GRACE_MS);
   if (exited) return exited.state ? endedOutcome(pane, exited.state, exited.screen, 'stop-hook')
     : { exitCode: exited.exitCode, endedBy: 'stop-hook', approvals: pane.approvals, lastScreen: exited.screen };
   const lastScreen = await capture(pane);
@@ -91,9 +97,8 @@ export async function stopAgent(pane: SessionPane, endedBy: 'timeout' | 'cancell
 
 /** Types /exit (again if it got lost) until the exit file appears or the pane ends; `state` says how it ended
  * when the exit file was not there first. Undefined when the agent is still running after `graceMs`. */
-async function requestExit(pane: SessionPane, graceMs: number)
-  : Promise<{ exitCode: number | null; screen: string; state?: Exclude<PaneState, 'alive'> } | undefined> {
-  const { tmux, paneId, files } = pane;
+async function requestExit(pane: SessionPane, graceMs: number): Promise<Ended | undefined> {
+  const { tmux, paneId } = pane;
   const until = Date.now() + graceMs;
   // On a loaded machine the first /exit can be lost (typed before the input box takes keys, or Enter applied to a
   // half-drawn menu): look again and finish or retype it.
@@ -108,15 +113,44 @@ async function requestExit(pane: SessionPane, graceMs: number)
     } catch {
       // the pane is gone: fall through to the checks below
     }
-    const retryAt = Math.min(until, Date.now() + EXIT_RETRY_MS);
-    while (Date.now() < retryAt) {
-      const exitCode = await readExitCode(files.exit);
-      if (exitCode !== undefined) return { exitCode, screen: await capture(pane) };
-      const state = await paneState(pane);
-      if (state !== 'alive') return { exitCode: null, screen: await capture(pane), state };
-      await sleep(pane.pollIntervalMs);
+    const ended = await waitForEnd(pane, Math.min(until, Date.now() + EXIT_RETRY_MS));
+    if (ended) return ended;
+  }
+  return undefined;
+}
+
+type Ended = { exitCode: number | null; screen: string; state?: Exclude<PaneState, 'alive'> };
+
+/** Sends SIGINT to the agent process the wrapper recorded and waits for it to end; undefined when there is no such
+ * record (a session an older ccp started) or it is still running after `graceMs`. */
+async function interruptAgent(pane: SessionPane, graceMs: number): Promise<Ended | undefined> {
+  const pid = Number((await readFile(pane.files.agentPid, 'utf8').catch(() => '')).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  // Already ended (its exit file is there): no signal to a pid that may be another process's by now.
+  if (await readExitCode(pane.files.exit) === undefined) {
+    try {
+      process.kill(pid, 'SIGINT');
+    } catch {
+      // gone meanwhile: the wait below sees how it ended
     }
   }
+  return waitForEnd(pane, Date.now() + graceMs);
+}
+
+/** Polls until the exit file appears or the pane ends (`state` says how, when the exit file was not there first):
+ * the file (a cheap read) often, so the end is seen within moments; the pane (a tmux call) at the watcher's pace. */
+async function waitForEnd(pane: SessionPane, until: number): Promise<Ended | undefined> {
+  let paneCheckAt = 0;
+  do {
+    const exitCode = await readExitCode(pane.files.exit);
+    if (exitCode !== undefined) return { exitCode, screen: await capture(pane) };
+    if (Date.now() >= paneCheckAt) {
+      const state = await paneState(pane);
+      if (state !== 'alive') return { exitCode: null, screen: await capture(pane), state };
+      paneCheckAt = Date.now() + pane.pollIntervalMs;
+    }
+    await sleep(Math.min(EXIT_FILE_POLL_MS, pane.pollIntervalMs));
+  } while (Date.now() < until);
   return undefined;
 }
 

@@ -36,6 +36,8 @@ export interface SessionFiles {
   exit: string;
   /** The wrapper's pid, which is the pane's pid: tells a re-attaching watcher the pane still runs this session. */
   pid: string;
+  /** The agent's own pid (the wrapper's child): interrupted to end the session once its turn is over. */
+  agentPid: string;
   paneLog: string;
   /** The approval channel's unix socket and the 0600 file with its secret (the hook finds it beside the socket). */
   socket: string;
@@ -46,8 +48,8 @@ export function sessionFiles(runDir: string, label: string): SessionFiles {
   const file = (suffix: string): string => path.join(runDir, `${label}.${suffix}`);
   return {
     wrapper: file('sh'), envFile: file('env'), promptFile: file('prompt.txt'), settings: file('settings.json'),
-    events: file('events.jsonl'), exit: file('exit'), pid: file('pid'), paneLog: file('pane.log'),
-    socket: file('sock'), secret: file('secret'),
+    events: file('events.jsonl'), exit: file('exit'), pid: file('pid'), agentPid: file('agent-pid'),
+    paneLog: file('pane.log'), socket: file('sock'), secret: file('secret'),
   };
 }
 
@@ -70,6 +72,7 @@ export async function writeSessionFiles(input: WriteSessionInput): Promise<void>
   await mkdir(path.dirname(files.wrapper), { recursive: true, mode: 0o700 });
   await rm(files.exit, { force: true });
   await rm(files.pid, { force: true });
+  await rm(files.agentPid, { force: true });
   await writeFile(files.events, '', { mode: 0o600 });
   const envLines = Object.entries(input.env).map(([name, value]) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`invalid environment variable name "${name}"`);
@@ -110,7 +113,8 @@ function wrapperScript({ files, worktree, argv }: WriteSessionInput): string {
     // Started from a Claude Code session (or tmux inside tmux), these would change the agent's behaviour.
     'unset CLAUDECODE CLAUDE_CODE_ENTRYPOINT TMUX TMUX_PANE',
     `cd ${shellQuote(worktree)} || { echo 1 > ${shellQuote(exitTmp)}; mv ${shellQuote(exitTmp)} ${shellQuote(files.exit)}; exit 1; }`,
-    `${argv.map(shellQuote).join(' ')} "$(cat ${shellQuote(files.promptFile)})"`,
+    // A child shell records its pid and becomes the agent (exec): the agent's pid, for ending it without keys.
+    `sh -c 'echo $$ > "$0"; exec "$@"' ${shellQuote(files.agentPid)} ${argv.map(shellQuote).join(' ')} "$(cat ${shellQuote(files.promptFile)})"`,
     'code=$?',
     `echo "$code" > ${shellQuote(exitTmp)} && mv ${shellQuote(exitTmp)} ${shellQuote(files.exit)}`,
     `printf '\\n[ccp] agent exited with code %s\\n' "$code"`,
