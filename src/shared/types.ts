@@ -80,7 +80,9 @@ export interface RunSettings {
 }
 
 export const DEFAULT_RUN_SETTINGS: RunSettings = {
-  mergePollSeconds: 60,
+  // A merge is seen within 15 s. Each poll is conditional (a 304 spends no primary rate limit) but still counts
+  // towards GitHub's secondary limit (900 points a minute, 1 per GET): 40 open PRs poll 160 times a minute.
+  mergePollSeconds: 15,
   agentTimeoutMinutes: 60,
   agentAttempts: 2,
   baseBranch: '',
