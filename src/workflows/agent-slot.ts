@@ -6,6 +6,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -13,6 +14,13 @@ import {
 import type { SharedActivities } from '../activities/index.js';
 import { dispatcherWorkflowId, type SlotRequest } from '../shared/dispatch.js';
 import { releaseSlotSignal, requestSlotSignal, slotGrantedSignal, slotRevokedSignal } from '../shared/messages.js';
+
+/** A request still waiting is sent again after a minute, then twice as long each time, up to 16 minutes: the
+ * dispatcher run that queued it may have ended before granting it (terminated or reset by hand, failed; on the
+ * time-skipping test server its 10-year default timeout is reached between tests), and a new one knows nothing of
+ * it. The dispatcher keeps a request it has in its place (by requestedAt); one gone starts afresh with it. */
+const REASK_MS = 60_000;
+const REASK_MAX_MS = 16 * 60_000;
 
 const dispatch = proxyActivities<SharedActivities>({
   startToCloseTimeout: '1 minute',
@@ -38,6 +46,8 @@ export function installAgentSlot(): AgentSlot {
     granted = false;
     held?.cancel();
   });
+  // patched: runs begun before it waited on their one request.
+  const reasking = patched('agent-slot-reask');
   const dispatcherId = dispatcherWorkflowId(workflowInfo().taskQueue);
   const workflowId = workflowInfo().workflowId;
 
@@ -66,9 +76,14 @@ export function installAgentSlot(): AgentSlot {
       for (;;) {
         revoked = undefined;
         try {
-          await ask({ ...request, workflowId, requestedAt });
+          const asking = { ...request, workflowId, requestedAt };
+          await ask(asking);
           if (!granted) onWait?.();
-          await condition(() => granted);
+          if (reasking) {
+            for (let every = REASK_MS; !(await condition(() => granted, every)); every = Math.min(2 * every, REASK_MAX_MS)) {
+              await ask(asking);
+            }
+          } else await condition(() => granted);
           held = new CancellationScope();
           return await held.run(() => work(resumeReason));
         } catch (err) {

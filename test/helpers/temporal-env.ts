@@ -32,6 +32,9 @@ export async function startTestTemporal(extraArgs: string[] = DEV_SERVER_EXTRA_A
  * (`handle.result()`) or calls `env.sleep()`, and nothing else is pending. It never skips while an activity is
  * scheduled or running (those run in wall time), so a wait an activity does inside one attempt has to be scripted as
  * attempts retried later (see stub-activities.ts). It keeps search attributes but has no list queries, and no task priorities.
+ * Every workflow gets a 10-year execution timeout, and timers are never removed: when a result has just come and
+ * nothing else runs, it may skip to an ended activity's 10-year schedule-to-close timer — ten years pass between
+ * two tests, and a long-lived workflow (the dispatcher) times out there.
  */
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   const env = await retryingSlowStart(() => TestWorkflowEnvironment.createTimeSkipping({
