@@ -54,11 +54,14 @@ export function followWorkerCount(input: LiveWorkersInput): LiveWorkers {
     return host?.workers;
   };
   const stopped = new Promise<undefined>((resolve) => signal.addEventListener('abort', () => resolve(undefined), { once: true }));
+  let reading: Promise<number | undefined> = Promise.resolve(undefined);
   const loop = async (): Promise<void> => {
     while (!signal.aborted) {
       try {
         // Waiting on a server that is going away does not hold the worker's shutdown up; the panes' own step does.
-        const reading = readCount();
+        // The call is cancelled with the signal: left running, a retry of it after the connection closed threw
+        // "Channel has been shut down" from a timer (an uncaught exception at shutdown).
+        reading = client.withAbortSignal(signal, readCount);
         reading.catch(() => undefined);
         const workers = await Promise.race([reading, stopped]);
         if (workers !== undefined && !signal.aborted) {
@@ -76,7 +79,8 @@ export function followWorkerCount(input: LiveWorkersInput): LiveWorkers {
       await sleep(input.intervalMs ?? 1000, undefined, { signal }).catch(() => undefined);
     }
   };
-  return { current: () => current, done: loop() };
+  // Done once the cancelled call has settled too, so the connection can close under nothing.
+  return { current: () => current, done: loop().then(() => reading.then(() => undefined, () => undefined)) };
 }
 
 /** One step towards `workers` worker panes; says what it did ("" when nothing). */

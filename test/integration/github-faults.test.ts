@@ -45,7 +45,8 @@ test('rate limits, 429, a 5xx burst, slow and hung requests mid-run are waited o
   });
 
   // The reviewer holds back until the merge polls were answered 304 (nothing changed, no rate limit spent).
-  await waitUntil('merge polls are answered 304', () => github.notModifiedCount('pulls/get') >= 2);
+  // (Generous: under load planning and two sessions take minutes before the first PR is polled.)
+  await waitUntil('merge polls are answered 304', () => github.notModifiedCount('pulls/get') >= 2, 240_000);
   const { status, workflowStatus } = await driveToEnd(h, workflowId);
   expect(workflowStatus).toBe('COMPLETED');
   expect(status.phase).toBe('closed');
@@ -73,4 +74,4 @@ test('rate limits, 429, a 5xx burst, slow and hung requests mid-run are waited o
   expect(retried(GITHUB_UNAVAILABLE)).toContain('fetchIssue');
   expect(runs.find((r) => r.activity === 'createSubissues')?.attempt).toBe(4);
   expect(github.validationErrors).toEqual([]);
-});
+}, 480_000);
