@@ -30,6 +30,7 @@ function describe(command: UserCommand): string {
     case 'pause-groups': return `pueue group ${command.group} paused: ccp pause --group ${command.ccpGroups.join(', ')}`;
     case 'resume-groups': return `pueue group ${command.group} started: ccp resume ${[...command.ccpGroups.map((g) => `--group ${g}`), ...(command.all ? ['(everything)'] : [])].join(', ')}`;
     case 'requeue': return `${command.label} killed in pueue: ccp queue requeue ${command.subissue}`;
+    case 'nothing-to-stop': return `${command.label} killed in pueue after its agent finished: nothing to stop (ccp pushes #${command.subissue}'s branch and opens its PR); pueue shows it running again`;
     case 'retry': return `${command.label} restarted in pueue: ccp queue retry ${command.subissue}`;
   }
 }
@@ -57,6 +58,7 @@ export async function obeyPueue(ccp: MirrorSteering, commands: readonly UserComm
           obeyed.holds.push({ label: command.label, since: command.since, until: nowMs + HOLD_MS });
           break;
         }
+        case 'nothing-to-stop': break;
       }
       log(describe(command));
     } catch (err) {

@@ -25,6 +25,8 @@ export type UserCommand =
   | { do: 'resume-groups'; group: string; ccpGroups: string[]; all: boolean }
   /** `pueue kill <id>` of a task ccp runs: its agent back to the queue. */
   | { do: 'requeue'; label: string; subissue: number; repo: RepoRef; since: string }
+  /** `pueue kill <id>` once the agent finished (ccp pushes, opens the PR): nothing to stop; said so, shown again. */
+  | { do: 'nothing-to-stop'; label: string; subissue: number }
   /** `pueue restart <id>` of a failed task: ccp retries the subissue. */
   | { do: 'retry'; label: string; subissue: number; repo: RepoRef; since: string };
 
@@ -127,7 +129,7 @@ function taskCommands(baseline: MirrorBaseline, now: PueueSnapshot, targets: Mir
     // Killed is only what `pueue kill` makes of a task (its command ends by itself only with ccp's result).
     const sameTask = was.id === undefined || was.id === is.id;
     if ((kind === 'running' || kind === 'paused') && RUNNING_STATES.includes(was.state) && sameTask && is.state === 'Killed') {
-      commands.push({ do: 'requeue', ...about });
+      commands.push(task.agentAtWork ? { do: 'requeue', ...about } : { do: 'nothing-to-stop', label: task.label, subissue: task.subissue });
     }
     const failed = kind === 'dependency-failed' || (kind === 'done' && task.target.exitCode !== 0);
     // Restarted: a new task of the label, or the same one waiting or running again, or ended again since.

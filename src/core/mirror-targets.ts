@@ -44,6 +44,8 @@ export interface MirrorTask {
   /** The subissue in words, for the task's command line: its parent, number and title. */
   describe: string;
   target: MirrorTarget;
+  /** Its agent is at work (running shows that or, after it, the push and the PR): what a `pueue kill` can stop. */
+  agentAtWork: boolean;
 }
 
 export interface MirrorTargetsInput {
@@ -87,6 +89,7 @@ export function mirrorTargets(input: MirrorTargetsInput): MirrorTargets {
         after: sub.dependsOn.flatMap((key) => labelOf.get(key) ?? []),
         describe: `${parent.repo.owner}/${parent.repo.repo}#${parent.number} → #${sub.number}: ${sub.title}`,
         target: targetOf(sub, parent, now),
+        agentAtWork: sub.phase === 'agent',
       });
     }
   }

@@ -77,6 +77,13 @@ test('a task ccp runs killed in pueue is a requeue; killed by ccp, by a lost dae
   expect(userCommands({ baseline: before, now: killed, daemonPid: PID, targets: targetsOf(queued) })).toEqual([]);
   // A command ccp still carries out is not read again.
   expect(userCommands({ baseline: before, now: killed, daemonPid: PID, targets: targetsOf(run), held: new Set(['subissue-2']) })).toEqual([]);
+  // Its agent finished, ccp pushes and opens the PR (still Running in pueue): nothing to stop, and it says so.
+  const pushing = [sub(2, 'pushing', { group: 'api' }), ...run.slice(1)];
+  expect(userCommands({ baseline: before, now: killed, daemonPid: PID, targets: targetsOf(pushing) }))
+    .toEqual([{ do: 'nothing-to-stop', label: 'subissue-2', subissue: 2 }]);
+  // ...which the next pass shows Running again (ccp's truth), as any task pueue ended under a running subissue.
+  expect(planMirror(targetsOf(pushing), killed, { exits: new Map(), notes: new Map() }, NOW))
+    .toContainEqual({ do: 'restart', label: 'subissue-2', id: 0, mode: 'start' });
 });
 
 test('a failed task restarted in place or as a new task is a retry; pueue\'s own start of a ready task is not', () => {
