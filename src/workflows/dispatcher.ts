@@ -6,7 +6,9 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  ActivityFailure,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -117,7 +119,15 @@ export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<v
 async function sweep(state: DispatchState): Promise<number> {
   const ids = [...new Set([...state.queue, ...state.holders].map((r) => r.workflowId))];
   if (ids.length === 0) return 0;
-  const ended = new Set(await sweeper.endedWorkflows({ workflowIds: ids }));
+  let ended: Set<string>;
+  try {
+    ended = new Set(await sweeper.endedWorkflows({ workflowIds: ids }));
+  } catch (err) {
+    // The check failing (Temporal or the workers unreachable for a while) must not end the dispatcher: a new one
+    // starts afresh, without the pauses, limits and slots this one holds. It is tried again at the next sweep.
+    if (err instanceof ActivityFailure && patched('dispatcher-sweep-survives')) return 0;
+    throw err;
+  }
   state.queue = state.queue.filter((r) => !ended.has(r.workflowId));
   state.holders = state.holders.filter((h) => !ended.has(h.workflowId));
   return ended.size;
