@@ -12,15 +12,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SharedActivities } from '../activities/index.js';
+import { nextRecheckMs, RECHECK_FIRST_MS } from '../core/recheck.js';
 import { dispatcherWorkflowId, type SlotRequest } from '../shared/dispatch.js';
 import { releaseSlotSignal, requestSlotSignal, slotGrantedSignal, slotRevokedSignal } from '../shared/messages.js';
 
-/** A request still waiting is sent again after a minute, then twice as long each time, up to 16 minutes: the
- * dispatcher run that queued it may have ended before granting it (terminated or reset by hand, failed; on the
- * time-skipping test server its 10-year default timeout is reached between tests), and a new one knows nothing of
- * it. The dispatcher keeps a request it has in its place (by requestedAt); one gone starts afresh with it. */
-const REASK_MS = 60_000;
-const REASK_MAX_MS = 16 * 60_000;
+// A request still waiting is sent again now and then (core/recheck.ts): the dispatcher run that queued it may have
+// ended before granting it (terminated or reset by hand, failed; on the time-skipping test server its 10-year
+// default timeout is reached between tests), and a new one knows nothing of it. The dispatcher keeps a request it
+// has in its place (by requestedAt); one gone starts afresh with it.
 
 const dispatch = proxyActivities<SharedActivities>({
   startToCloseTimeout: '1 minute',
@@ -80,7 +79,7 @@ export function installAgentSlot(): AgentSlot {
           await ask(asking);
           if (!granted) onWait?.();
           if (reasking) {
-            for (let every = REASK_MS; !(await condition(() => granted, every)); every = Math.min(2 * every, REASK_MAX_MS)) {
+            for (let every = RECHECK_FIRST_MS; !(await condition(() => granted, every)); every = nextRecheckMs(every)) {
               await ask(asking);
             }
           } else await condition(() => granted);

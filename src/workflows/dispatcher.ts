@@ -14,6 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SharedActivities } from '../activities/index.js';
+import { nextRecheckMs, RECHECK_FIRST_MS } from '../core/recheck.js';
 import { applyChange, decideDispatch, emptyDispatchState, refusal, settleRemovals, waitReason } from '../core/dispatch.js';
 import type { DispatchState, DispatchView, SlotRequest } from '../shared/dispatch.js';
 import {
@@ -30,11 +31,8 @@ export interface DispatcherInput {
   state?: DispatchState;
 }
 
-/** How often requests and holders are checked against their workflows (one terminated never gives its slot back):
- * every minute at first, twice as long after each check that found nothing, up to 16 minutes (a session of hours
- * costs a few checks, not hundreds). */
-const SWEEP_MS = 60_000;
-const SWEEP_MAX_MS = 16 * 60_000;
+// Requests and holders are checked against their workflows now and then (core/recheck.ts): one terminated never
+// gives its slot back.
 
 const sweeper = proxyActivities<SharedActivities>({
   startToCloseTimeout: '1 minute',
@@ -44,7 +42,7 @@ const sweeper = proxyActivities<SharedActivities>({
 export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<void> {
   const state = input.state ?? emptyDispatchState();
   let dirty = true;
-  let sweepEvery = SWEEP_MS;
+  let sweepEvery = RECHECK_FIRST_MS;
   const view = (): DispatchView => {
     const now = new Date().toISOString();
     return { ...state, waiting: state.queue.map((r) => ({ ...r, why: waitReason(state, r, now) })) };
@@ -58,7 +56,7 @@ export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<v
     if (holder) void tell(holder.workflowId, (h) => h.signal(slotGrantedSignal, { grantedAt: holder.grantedAt }));
     else state.queue.push(request);
     // Something new to watch: check again within a minute, however quiet it was.
-    sweepEvery = SWEEP_MS;
+    sweepEvery = RECHECK_FIRST_MS;
     dirty = true;
   });
   setHandler(releaseSlotSignal, ({ workflowId }) => {
@@ -104,7 +102,7 @@ export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<v
     if (state.queue.length + state.holders.length > 0 && Date.now() - lastSweep >= sweepEvery) {
       lastSweep = Date.now();
       const dropped = await sweep(state);
-      sweepEvery = dropped > 0 ? SWEEP_MS : Math.min(2 * sweepEvery, SWEEP_MAX_MS);
+      sweepEvery = dropped > 0 ? RECHECK_FIRST_MS : nextRecheckMs(sweepEvery);
       dirty = dirty || dropped > 0;
     }
   }

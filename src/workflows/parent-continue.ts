@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SharedActivities } from '../activities/index.js';
+import { nextRecheckMs, RECHECK_FIRST_MS } from '../core/recheck.js';
 import { TERMINAL_PHASES } from '../core/scheduling.js';
 import type { ParentStatus, SubissueStatus } from '../shared/messages.js';
 import type { CreatedSubissue } from '../shared/types.js';
@@ -50,10 +51,7 @@ export async function stopRunningChildren(status: ParentStatus): Promise<void> {
 }
 
 const ADOPTED_WATCH_PATCH = 'parent-adopted-children-watch';
-/** How often the children an earlier run started are checked: every minute at first, twice as long after each check
- * that found none ended, up to 16 minutes (a session of hours costs a few checks). */
-const WATCH_MS = 60_000;
-const WATCH_MAX_MS = 16 * 60_000;
+// The children an earlier run started are checked now and then (core/recheck.ts).
 
 const temporal = proxyActivities<SharedActivities>({ startToCloseTimeout: '1 minute', retry: { initialInterval: '2s', maximumAttempts: 3 } });
 
@@ -63,7 +61,7 @@ const temporal = proxyActivities<SharedActivities>({ startToCloseTimeout: '1 min
  * workflow terminate`) never does, which would leave the parent waiting for ever. Each end found is `settle`d.
  */
 export function adoptedChildrenWatch(settle: (sub: SubissueStatus, phase: SubissueStatus['phase'], error?: string) => void) {
-  let every = WATCH_MS;
+  let every = RECHECK_FIRST_MS;
   let last = Date.now();
   return async function untilChanged(dirty: () => boolean, adopted: () => SubissueStatus[]): Promise<void> {
     for (;;) {
@@ -82,7 +80,7 @@ export function adoptedChildrenWatch(settle: (sub: SubissueStatus, phase: Subiss
         }
         settle(sub, outcome.end, outcome.error);
       }
-      every = outcomes.length > 0 ? WATCH_MS : Math.min(2 * every, WATCH_MAX_MS);
+      every = outcomes.length > 0 ? RECHECK_FIRST_MS : nextRecheckMs(every);
       if (dirty()) return;
     }
   };
