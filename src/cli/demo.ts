@@ -214,11 +214,12 @@ export async function runDemo(flags: DemoFlags): Promise<number> {
     };
     const handles = results.map((r) => client.workflow.getHandle(r.workflowId));
     let statuses: ParentStatus[] = [];
+    const settled = new Set<number>();
     for (;;) {
       statuses = await fetchParentStatuses(client);
       printProgress(statuses);
       await printPueue();
-      for (const pr of await mergeOpenPullRequests(github, repo, statuses)) log(`  reviewer: merged PR #${pr}`);
+      for (const pr of await mergeOpenPullRequests(github, repo, statuses, settled)) log(`  reviewer: merged PR #${pr}`);
       const running = await Promise.all(handles.map(async (h) => (await h.describe()).status.name === 'RUNNING'));
       if (!running.some(Boolean)) break;
       if (Date.now() - started > DEMO_TIMEOUT_MS) throw new Error('the demo did not finish in 15 minutes: see the worker log and the Web UI');

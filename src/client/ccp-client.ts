@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type CcpConfig } from '../config/config.js';
 import { parseRepo } from '../shared/ids.js';
 import {
+  PARENT_ENDED_PHASES,
   parentStatusQuery,
   pauseSignal,
   resumeSignal,
@@ -203,7 +204,7 @@ export class CcpClient {
   async stopAll(reason = 'ccp stop --all'): Promise<SteerResult[]> {
     const stopped: SteerResult[] = [];
     for (const parent of await this.status()) {
-      if (['closed', 'failed', 'stopped'].includes(parent.phase)) continue;
+      if (PARENT_ENDED_PHASES.includes(parent.phase)) continue;
       stopped.push(await this.stop(parent.repo, parent.number, reason));
     }
     return stopped;

@@ -56,6 +56,9 @@ export type ParentPhase =
   | 'failed'
   | 'stopped';
 
+/** A parent in one of these has ended (its workflow closes right after). */
+export const PARENT_ENDED_PHASES: readonly ParentPhase[] = ['closed', 'failed', 'stopped'];
+
 export interface ParentStatus {
   repo: RepoRef;
   number: number;

@@ -78,6 +78,10 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       ? `**needs you**: ${needsYou.tool} \`${needsYou.subject}\` (${needsYou.reason}) — \`ccp approve ${sub.number}\` or \`ccp deny ${sub.number} --reason "…"\``
       : `#${sub.number} ${sub.title}: ${phase}${agentWait.note()}`);
   };
+  // Reports to the parent and lines for the pueue mirror go out in the background, in order (patched: runs begun
+  // before waited for each): a subissue's steps no longer wait a workflow task for each of them.
+  const notes = patched('subissue-notes-in-background') ? inOrderInBackground() : undefined;
+  const inOrder = (send: () => Promise<void>): Promise<void> => (notes ? notes.push(send) : send());
   const agentWait = installAgentWait((wait) => {
     showDetails();
     void reportToParent(input.parent.workflowId, { number: sub.number, phase, wait });
@@ -86,7 +90,7 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     phase = progress.phase;
     if (phase !== 'agent') agentWait.clear();
     showDetails();
-    return reportToParent(input.parent.workflowId, { number: sub.number, ...progress });
+    return inOrder(() => reportToParent(input.parent.workflowId, { number: sub.number, ...progress }));
   };
   const approvals = installApprovalBook({
     timeoutMs: (settings.needsYouMinutes ?? DEFAULT_RUN_SETTINGS.needsYouMinutes ?? 30) * 60_000,
@@ -126,8 +130,13 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     priority: { priorityKey: PRIORITY_KEYS[sub.priority] },
   });
 
-  await onHost.mirrorCreate({ label, title: sub.title });
-  const log = (line: string) => onHost.mirrorLog({ label, line });
+  await inOrder(() => onHost.mirrorCreate({ label, title: sub.title }));
+  const log = (line: string) => inOrder(() => onHost.mirrorLog({ label, line }));
+  /** The mirror's last word: after every line before it. */
+  const mirrorFinish = async (exitCode: number, summary: string) => {
+    await notes?.settled();
+    await onHost.mirrorFinish({ label, exitCode, summary });
+  };
   const message = `Work on #${sub.number}: ${sub.title}`;
   /** One agent step (the task, or resolving rebase conflicts): a slot from the dispatcher, then the session. */
   const agentSession = (run: AgentRun) => {
@@ -204,9 +213,15 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     if (stack && !pr.merged && pr.base !== prBase) await github.retargetPullRequest({ repo, pullNumber: pr.number, base: prBase });
     const opened = { number: pr.number, url: pr.url, merged: pr.merged };
     prRef = opened;
-    await onHost.mirrorFinish({ label, exitCode: 0, summary: `PR #${pr.number} opened: ${pr.url}` });
-    await onHost.removeWorktree({ worktreePath: worktree.path });
-    await report({ phase: 'pr-open', pr: opened, ...(stack ? { stackedOn: stillStacked?.number ?? null } : {}) });
+    if (notes) {
+      // The parent (and the reviewer) learn of the PR first; the worktree goes meanwhile.
+      await report({ phase: 'pr-open', pr: opened, ...(stack ? { stackedOn: stillStacked?.number ?? null } : {}) });
+      await Promise.all([mirrorFinish(0, `PR #${pr.number} opened: ${pr.url}`), onHost.removeWorktree({ worktreePath: worktree.path })]);
+    } else {
+      await mirrorFinish(0, `PR #${pr.number} opened: ${pr.url}`);
+      await onHost.removeWorktree({ worktreePath: worktree.path });
+      await report({ phase: 'pr-open', pr: opened, ...(stack ? { stackedOn: stillStacked?.number ?? null } : {}) });
+    }
 
     const waitForOwn = () => waitingForMerge.waitForMerge.executeWithOptions({ summary: `wait for PR #${pr.number} of #${sub.number} to merge` },
       [{ repo, pullNumber: pr.number, pollSeconds: settings.mergePollSeconds }]);
@@ -215,6 +230,7 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       : await waitForOwn();
     const outcome = { number: sub.number, pr: { number: merged.number, url: merged.url, merged: true } };
     await report({ phase: 'merged', pr: outcome.pr });
+    await notes?.settled();
     return outcome;
   };
 
@@ -229,8 +245,9 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
       : stopped ? 'stopped' : failureMessage(err);
     // Report even while being cancelled: the mirror and the parent must not be left saying "running".
     await CancellationScope.nonCancellable(async () => {
-      await onHost.mirrorFinish({ label, exitCode: stopped ? 130 : 1, summary: message });
+      await mirrorFinish(stopped ? 130 : 1, message);
       await report({ phase: lost ? 'blocked' : stopped ? 'stopped' : 'failed', error: message });
+      await notes?.settled();
     });
     if (lost) throw ApplicationFailure.nonRetryable(message, DEPENDENCY_FAILED);
     throw stopped && !isCancellation(err) ? new CancelledFailure(message) : err;
@@ -238,6 +255,19 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
 }
 
 type AgentRun = Parameters<AgentSessionActivities['runAgent']>[0];
+
+/** Sends one after the other without the caller waiting; a send that fails is dropped (a report or a mirror line
+ * is not worth failing the subissue for: the parent reads the outcome, the mirror catches up on its next pass). */
+function inOrderInBackground() {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    push(send: () => Promise<void>): Promise<void> {
+      tail = tail.then(send).catch(() => undefined);
+      return Promise.resolve();
+    },
+    settled: (): Promise<void> => tail,
+  };
+}
 
 /** Runs the agent session; when the agent itself fails, gives it up to `attempts` tries in all, each continuing the
  * conversation of the one before (same session id, told why). */

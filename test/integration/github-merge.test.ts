@@ -1,6 +1,7 @@
 // Merging through the stand-in performs a real git merge in a bare repository, as GitHub does server-side.
 import { createGitHubAdapter, GitHubError, type GitHubAdapter } from '../../src/adapters/github.js';
 import { startGitHubStandIn, type GitHubStandIn } from '../../src/standin/github/index.js';
+import { branchSha } from '../../src/standin/github/git-merge.js';
 import { createGitFixture, type GitFixture } from './github-git-fixture.js';
 
 const TOKEN = 'ghp_mergeTestToken';
@@ -23,6 +24,23 @@ afterEach(() => {
 afterAll(async () => {
   await standIn?.close();
   fixture?.cleanup();
+});
+
+describe('reading branches of the bare repository', () => {
+  test('loose and packed refs read as git reads them; a deleted branch is gone', async () => {
+    await fixture.pushBranch('feature/packed', 'main', { 'packed.txt': 'one\n' });
+    const packedSha = await fixture.originGit('rev-parse', 'refs/heads/feature/packed');
+    await fixture.originGit('pack-refs', '--all');
+    expect(await branchSha(fixture.originPath, 'feature/packed')).toBe(packedSha);
+    // A push after packing writes a loose ref, which wins over the packed one.
+    await fixture.pushBranch('feature/packed', 'feature/packed', { 'packed.txt': 'two\n' });
+    const looseSha = await fixture.originGit('rev-parse', 'refs/heads/feature/packed');
+    expect(looseSha).not.toBe(packedSha);
+    expect(await branchSha(fixture.originPath, 'feature/packed')).toBe(looseSha);
+    await fixture.originGit('update-ref', '-d', 'refs/heads/feature/packed');
+    expect(await branchSha(fixture.originPath, 'feature/packed')).toBeUndefined();
+    expect(await branchSha(fixture.originPath, 'no-such-branch')).toBeUndefined();
+  });
 });
 
 describe('merging pull requests in a real bare repository', () => {
