@@ -77,6 +77,17 @@ function labelOf(action: MirrorAction): string[] {
   return action.do === 'add' ? [action.task.label] : [];
 }
 
+/** Starts a task, fine when pueue started it meanwhile (its group had room) or it already ended (its exit file
+ * came): pueue refuses those with "The command failed for tasks", which is no mirror falling behind. */
+async function startUnlessStarted(pueue: PueueAdapter, label: string, id: number): Promise<void> {
+  try {
+    await pueue.control('start', [id]);
+  } catch (err) {
+    const now = (await pueue.snapshot()).byLabel.get(label)?.state;
+    if (now !== 'Running' && now !== 'Success' && now !== 'Failed') throw err;
+  }
+}
+
 export async function applyMirrorPlan(pueue: PueueAdapter, actions: MirrorAction[], cwd: string)
   : Promise<Pick<ReconcileResult, 'failed'>> {
   const failed: ReconcileResult['failed'] = [];
@@ -109,7 +120,7 @@ export async function applyMirrorPlan(pueue: PueueAdapter, actions: MirrorAction
         case 'remove': await pueue.control('remove', [action.id]); break;
         case 'stash': case 'enqueue': await pueue.control(action.do, [action.id], action.delaySeconds); break;
         case 'restart': await pueue.restart(action.id, action.mode); break;
-        case 'start': await pueue.control('start', [idOf(action.label)]); break;
+        case 'start': await startUnlessStarted(pueue, action.label, idOf(action.label)); break;
         case 'add': {
           const { task } = action;
           const after = task.after.flatMap((label) => ids.get(label) ?? []);

@@ -4,6 +4,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { createPueueAdapter } from '../../src/adapters/pueue.js';
+import { applyMirrorPlan } from '../../src/client/mirror-apply.js';
 import { parentStatus as parent, startPueueBed, subStatus as sub, type PueueBed } from '../helpers/pueue-bed.js';
 
 const FAKE_SECRETS = {
@@ -200,4 +201,18 @@ test('keeps secrets out of pueue: scrubbed task env, clean state.json, redacted 
     expect(readFileSync(path.join(bed.dir, 'mirror', 'subissue-501.exit'), 'utf8')).not.toContain(value);
   }
   for (const listed of await bed.pueue.status()) expect(Object.keys(listed.envs)).not.toContain('GITHUB_TOKEN');
+}, 30_000);
+
+test('starting a task pueue started meanwhile (its group had room) is no mirror falling behind', async () => {
+  const id = await bed.pueue.add({ label: 'subissue-601', group: 'default', cwd: bed.dir, priority: 0, after: [],
+    command: 'sleep 30', mode: 'start' });
+  await bed.waitForState('subissue-601', 'Running');
+  // The plan was made from a read in which it still waited.
+  expect(await applyMirrorPlan(bed.pueue, [{ do: 'start', label: 'subissue-601' }], bed.dir)).toEqual({ failed: [] });
+  // A start pueue refuses for another reason still fails.
+  await bed.pueue.control('kill', [id]);
+  await bed.waitForState('subissue-601', 'Killed');
+  const { failed } = await applyMirrorPlan(bed.pueue, [{ do: 'start', label: 'subissue-601' }], bed.dir);
+  expect(failed).toEqual([expect.objectContaining({ label: 'subissue-601', error: expect.stringMatching(/pueue start/) })]);
+  await bed.pueue.control('remove', [id]);
 }, 30_000);
