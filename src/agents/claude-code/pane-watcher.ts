@@ -12,6 +12,7 @@ import { toolRequest } from './dialog-request.js';
 import type { Outcome } from '../decider.js';
 import { acceptOption, arrowsTo, detectDialog, keysToChoose, noOption, sameDialog, type Dialog } from './dialogs.js';
 import { createSessionMonitor } from './monitor.js';
+import { screenReader } from './pane-reads.js';
 
 // Ink may apply two keys that arrive in one read to a stale selection: pace them.
 const KEY_GAP_MS = 120;
@@ -91,6 +92,7 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
     pending = undefined;
   };
 
+  const screen = screenReader(() => capture(input), files.paneLog);
   progress('running');
   try {
     for (;;) {
@@ -111,7 +113,7 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
       const state = await paneState(input);
       if (state !== 'alive') return endedOutcome(input, state, (await capture(input)) || lastScreen);
 
-      lastScreen = await capture(input);
+      lastScreen = await screen();
       const watched = await monitor.poll(read.events, lastScreen, pending !== undefined || Boolean(input.waitingForPerson?.()));
       deadline += watched.pausedMs;
       if (watched.stalled) return { ...(await stopAgent(input, 'timeout')), endedBy: 'stalled', reason: watched.stalled };

@@ -8,6 +8,7 @@ import { readExitCode, type SessionFiles } from './session-files.js';
 import { sleep } from '../pane-pool.js';
 import type { TmuxAdapter } from '../../adapters/tmux.js';
 import { detectDialog } from './dialogs.js';
+import { sharedPaneList } from './pane-reads.js';
 
 // Typed `/exit` opens the command menu; Enter too early would submit the half-drawn menu.
 const EXIT_TYPE_TO_ENTER_MS = 700;
@@ -46,7 +47,7 @@ export type PaneState = 'alive' | 'dead' | 'gone';
 
 export async function paneState(pane: SessionPane): Promise<PaneState> {
   try {
-    const found = (await pane.tmux.listPanes(pane.session)).find((p) => p.id === pane.paneId);
+    const found = (await sharedPaneList(pane.tmux, pane.session)).find((p) => p.id === pane.paneId);
     if (!found) return 'gone';
     // A tmux server started anew reuses pane ids: a pane that runs another process than this session's wrapper
     // (whose pid is the pane's) is not this session's pane.
