@@ -170,7 +170,8 @@ function parseEventLines(buffer: Buffer, from: number, to: number): Array<{ even
 }
 
 // Claude Code rewrites ~/.claude.json too; ccp's own updates are at least serialized within this process.
-const homeLocks = new Map<string, Promise<void>>();
+/** Per ~/.claude.json: the update running, and the one that gathers the seeds asked for meanwhile. */
+const homeUpdates = new Map<string, { running?: Promise<void>; next?: { inputs: SeedHomeInput[]; done: Promise<void> } }>();
 
 export interface SeedHomeInput {
   home: string;
@@ -181,12 +182,35 @@ export interface SeedHomeInput {
 }
 
 /** Marks onboarding done (an offline first run would exit 1) and pre-answers dialogs; keeps every other key. */
+/** Seeds ~/.claude.json (under Claude Code's own lock). Seeds asked for while one is written go into the next
+ * write together: eight sessions starting at once cost two writes, not eight in a row. */
 export async function seedClaudeHome(input: SeedHomeInput): Promise<void> {
   const file = path.join(input.home, '.claude.json');
-  const previous = homeLocks.get(file) ?? Promise.resolve();
-  const next = previous.then(() => withClaudeConfigLock(file, () => updateClaudeJson(file, input)));
-  homeLocks.set(file, next.catch(() => undefined));
-  await next;
+  let state = homeUpdates.get(file);
+  if (!state) homeUpdates.set(file, (state = {}));
+  const queued = state.next;
+  if (queued) {
+    queued.inputs.push(input);
+    return queued.done;
+  }
+  const inputs = [input];
+  const after = state.running ?? Promise.resolve();
+  const done = after.catch(() => undefined).then(() => {
+    const batch = state as NonNullable<typeof state>;
+    batch.next = undefined;
+    const writing = withClaudeConfigLock(file, () => updateClaudeJson(file, mergeSeeds(inputs)));
+    batch.running = writing;
+    return writing;
+  });
+  state.next = { inputs, done };
+  return done;
+}
+
+/** One seed for many: every worktree trusted, the last API key approved. */
+function mergeSeeds(inputs: SeedHomeInput[]): SeedHomeInput {
+  const approvedApiKey = inputs.map((i) => i.approvedApiKey).filter(Boolean).pop();
+  return { home: inputs[0].home, trustedWorktrees: [...new Set(inputs.flatMap((i) => i.trustedWorktrees ?? []))],
+    ...(approvedApiKey ? { approvedApiKey } : {}) };
 }
 
 async function updateClaudeJson(file: string, input: SeedHomeInput): Promise<void> {
