@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runCommand } from '../stack/run-command.js';
 import { coalesced } from '../core/concurrency.js';
 import { redactSecrets } from '../core/env-scrub.js';
 
@@ -114,7 +114,7 @@ export function createGitAdapter(options: GitAdapterOptions = {}): GitAdapter {
   const env = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' };
 
   const exec = (cwd: string, args: string[]) =>
-    execa(binary, args, { cwd, env, reject: false, timeout: GIT_TIMEOUT_MS, stdin: 'ignore' });
+    runCommand(binary, args, { cwd, env, timeout: GIT_TIMEOUT_MS, stdin: 'ignore' });
 
   const fail = (cwd: string, args: string[], result: { exitCode?: number; stderr: unknown; timedOut: boolean },
     hint = ''): GitError => {

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { runCommand } from '../stack/run-command.js';
 import { redactSecrets, scrubEnv } from '../core/env-scrub.js';
 import { isAlive } from '../stack/processes.js';
 import { createMirrorFiles, MIRROR_ALIAS, type PueueMirrorFiles } from './pueue-mirror.js';
@@ -131,8 +131,8 @@ export function createPueueAdapter(options: PueueAdapterOptions): PueueAdapter {
   // pueue stores the adding client's whole environment in state.json: never hand it more than this.
   const clientEnv = (): Record<string, string> => scrubEnv(process.env);
 
-  const call = (args: string[]) => execa(options.pueueBinary, ['-c', configPath, ...args], {
-    env: clientEnv(), extendEnv: false, reject: false, timeout: CLIENT_TIMEOUT_MS, stdin: 'ignore',
+  const call = (args: string[]) => runCommand(options.pueueBinary, ['-c', configPath, ...args], {
+    env: clientEnv(), extendEnv: false, timeout: CLIENT_TIMEOUT_MS, stdin: 'ignore',
   });
 
   // One `status --json` serves every caller for a moment (a tick), so lookups cost no pueue call each; a change

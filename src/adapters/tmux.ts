@@ -1,6 +1,6 @@
 // tmux adapter: the only module that runs `tmux`. Typed interface + factory.
 // Tests pass an isolated socket (`-S`) and `-f /dev/null`; production uses the user's default server.
-import { execa } from 'execa';
+import { runCommand } from '../stack/run-command.js';
 import { MIN_WORKER_PANE, nextWorkerNumber, windowWithRoom, type Size } from '../core/pane-layout.js';
 import { shellQuote } from '../core/shell.js';
 
@@ -109,7 +109,7 @@ export function createTmuxAdapter(options: TmuxAdapterOptions = {}): TmuxAdapter
   delete env.TMUX_PANE;
 
   const run = async (args: string[]): Promise<string> => {
-    const result = await execa(binary, [...globalArgs, ...args], { env, extendEnv: false, reject: false });
+    const result = await runCommand(binary, [...globalArgs, ...args], { env, extendEnv: false });
     if (result.exitCode !== 0) {
       throw new Error(`tmux ${args[0]} failed (exit ${result.exitCode}): ${String(result.stderr).trim()}`);
     }
@@ -184,8 +184,8 @@ export function createTmuxAdapter(options: TmuxAdapterOptions = {}): TmuxAdapter
     socketPath: options.socketPath,
 
     async hasSession(session) {
-      const result = await execa(binary, [...globalArgs, 'has-session', '-t', `=${session}`],
-        { env, extendEnv: false, reject: false });
+      const result = await runCommand(binary, [...globalArgs, 'has-session', '-t', `=${session}`],
+        { env, extendEnv: false });
       return result.exitCode === 0;
     },
 

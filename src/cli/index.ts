@@ -16,11 +16,15 @@ import { registerSteerCommands } from './commands/steer.js';
 import { registerWorkersCommands } from './commands/workers.js';
 import { EXIT, exitCodeOf, renderError } from './errors.js';
 import { registerPolicyCommand } from './policy.js';
+import { spawnInProcess } from '../stack/run-command.js';
 
 function packageVersion(): string {
   const file = new URL('../../../package.json', import.meta.url);
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
+
+// A short-lived command forks little, from a small process: starting a spawn server would only cost time.
+spawnInProcess();
 
 const program = new Command('ccp')
   .version(packageVersion(), '-V, --version', 'print ccp\'s version')
