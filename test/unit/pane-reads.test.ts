@@ -1,11 +1,11 @@
 // The watchers' cheaper looks: one pane list shared by the sessions that ask at once, a screen captured again only
 // when its pane wrote something (or the last capture is old).
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { PaneInfo, TmuxAdapter } from '../../src/adapters/tmux.js';
-import { screenReader, sharedPaneList } from '../../src/agents/claude-code/pane-reads.js';
+import { pauseUntilChanged, screenReader, sharedPaneList } from '../../src/agents/claude-code/pane-reads.js';
 
 let dir: string;
 beforeEach(() => {
@@ -65,4 +65,30 @@ test('without a pane log every look captures', async () => {
   await read();
   await read();
   expect(captures).toBe(2);
+});
+
+test("a watcher's pause ends when its exit file or events change, not when other sessions' files do", async () => {
+  const exit = path.join(dir, 'subissue-1.exit');
+  const events = path.join(dir, 'subissue-1.events.jsonl');
+  const pauses = pauseUntilChanged([exit, events]);
+  try {
+    // Another session's file: the pause runs its full length.
+    const started = Date.now();
+    setTimeout(() => writeFileSync(path.join(dir, 'subissue-2.exit'), '0\n'), 50);
+    await pauses.pause(1000);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // Its own exit file, written as the wrapper does (a rename into place), ends a pause of a minute.
+    const ended = pauses.pause(60_000).then(() => 'woken');
+    setTimeout(() => {
+      writeFileSync(`${exit}.tmp`, '0\n');
+      renameSync(`${exit}.tmp`, exit);
+    }, 50);
+    await expect(Promise.race([ended, sleep(20_000, 'slept', { ref: false })])).resolves.toBe('woken');
+    // A change while it was not pausing ends the next pause at once; the events file counts too.
+    appendFileSync(events, '{}\n');
+    await sleep(200);
+    await expect(Promise.race([pauses.pause(60_000).then(() => 'woken'), sleep(20_000, 'slept', { ref: false })])).resolves.toBe('woken');
+  } finally {
+    pauses.close();
+  }
 });

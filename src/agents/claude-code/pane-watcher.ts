@@ -12,7 +12,7 @@ import { toolRequest } from './dialog-request.js';
 import type { Outcome } from '../decider.js';
 import { acceptOption, arrowsTo, detectDialog, keysToChoose, noOption, sameDialog, type Dialog } from './dialogs.js';
 import { createSessionMonitor } from './monitor.js';
-import { screenReader } from './pane-reads.js';
+import { pauseUntilChanged, screenReader } from './pane-reads.js';
 
 // Ink may apply two keys that arrive in one read to a stale selection: pace them.
 const KEY_GAP_MS = 120;
@@ -93,6 +93,7 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
   };
 
   const screen = screenReader(() => capture(input), files.paneLog);
+  const pauses = pauseUntilChanged([files.exit, files.events]);
   progress('running');
   try {
     for (;;) {
@@ -148,9 +149,10 @@ export async function watchSession(input: WatchInput): Promise<WatchResult> {
           previous = dialog;
         }
       }
-      await sleep(input.pollIntervalMs, wake);
+      await pauses.pause(input.pollIntervalMs, wake);
     }
   } finally {
+    pauses.close();
     withdraw();
   }
 }
