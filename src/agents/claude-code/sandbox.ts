@@ -3,6 +3,7 @@
 // unreadable; the network is an allowlist with no prompt for other hosts. Claude Code's own API calls are not
 // sandboxed (they come from the agent process itself), so a loopback ANTHROPIC_BASE_URL keeps working.
 import { execa } from 'execa';
+import { runCommand } from '../../stack/run-command.js';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -42,8 +43,9 @@ export interface GitPaths {
 }
 
 export async function gitPaths(worktree: string): Promise<GitPaths | undefined> {
-  const result = await execa('git', ['-C', worktree, 'rev-parse', '--absolute-git-dir', '--git-common-dir',
-    '--symbolic-full-name', 'HEAD'], { reject: false });
+  // Per session start: forked by the spawn server, not the worker.
+  const result = await runCommand('git', ['-C', worktree, 'rev-parse', '--absolute-git-dir', '--git-common-dir',
+    '--symbolic-full-name', 'HEAD']);
   if (result.exitCode !== 0) return undefined;
   const [gitDir, common, ref] = String(result.stdout).split('\n');
   return { gitDir, commonDir: path.resolve(worktree, common),
@@ -120,8 +122,7 @@ export async function gitExcludeEnv(git: GitPaths, home: string, env: Record<str
 }
 
 async function userExcludes(home: string): Promise<string> {
-  const configured = await execa('git', ['config', '--global', '--get', 'core.excludesFile'],
-    { env: { HOME: home }, reject: false });
+  const configured = await runCommand('git', ['config', '--global', '--get', 'core.excludesFile'], { env: { HOME: home } });
   const file = String(configured.stdout).trim().replace(/^~(?=\/)/, home) || path.join(home, '.config/git/ignore');
   return existsSync(file) ? readFile(file, 'utf8').catch(() => '') : '';
 }
