@@ -246,8 +246,8 @@ export function createTmuxAdapter(options: TmuxAdapterOptions = {}): TmuxAdapter
     },
 
     async setPaneTitle(paneId, title) {
-      await run(['select-pane', '-t', paneId, '-T', title]);
-      await setPaneOption(paneId, '@ccp_title', title);
+      // One tmux process for both (it is set at every session's start and end).
+      await run(['select-pane', '-t', paneId, '-T', title, ';', 'set-option', '-p', '-t', paneId, '@ccp_title', title]);
     },
   };
 }
