@@ -49,14 +49,18 @@ export async function dispatcherWorkflow(input: DispatcherInput = {}): Promise<v
   };
 
   setHandler(dispatchStateQuery, view);
+  // patched: runs begun before it looked again within a minute after every re-ask too.
+  const reaskKeepsBackoff = patched('dispatcher-reask-keeps-backoff');
   setHandler(requestSlotSignal, (request) => {
+    // A waiting request asked again (every 16 minutes while it waits, core/recheck.ts) is nothing new to watch.
+    const known = state.queue.some((r) => r.workflowId === request.workflowId && r.requestedAt === request.requestedAt);
     state.queue = state.queue.filter((r) => r.workflowId !== request.workflowId);
     const holder = state.holders.find((h) => h.workflowId === request.workflowId);
     // A holder asking again lost track of its grant (its workflow was reset): say it again.
     if (holder) void tell(holder.workflowId, (h) => h.signal(slotGrantedSignal, { grantedAt: holder.grantedAt }));
     else state.queue.push(request);
     // Something new to watch: check again within a minute, however quiet it was.
-    sweepEvery = RECHECK_FIRST_MS;
+    if (!known || !reaskKeepsBackoff) sweepEvery = RECHECK_FIRST_MS;
     dirty = true;
   });
   setHandler(releaseSlotSignal, ({ workflowId }) => {
