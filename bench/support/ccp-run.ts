@@ -77,9 +77,10 @@ export async function driveParents(h: Harness, workflowIds: string[], deadline: 
   for (;;) {
     const statuses = await Promise.all(workflowIds.map((id) => h.env.client.workflow.getHandle(id).query(parentStatusQuery)));
     await mergeOpenPullRequests(h.github, h.repo, statuses, settled);
-    const running = statuses.some((s) => !PARENT_ENDED_PHASES.includes(s.phase)) ? [true] : await Promise.all(workflowIds.map(async (id) =>
-      (await h.env.client.workflow.getHandle(id).describe()).status.name === 'RUNNING'));
-    if (!running.some(Boolean)) {
+    const stillRunning = async (id: string) => (await h.env.client.workflow.getHandle(id).describe()).status.name === 'RUNNING';
+    const ended = statuses.every((s) => PARENT_ENDED_PHASES.includes(s.phase))
+      && !(await Promise.all(workflowIds.map(stillRunning))).some(Boolean);
+    if (ended) {
       return Promise.all(workflowIds.map((id) => h.env.client.workflow.getHandle(id).query(parentStatusQuery)));
     }
     if (Date.now() > deadline) throw new Error(`parents still running after the bench's time limit: ${JSON.stringify(statuses.map((s) => s.phase))}`);

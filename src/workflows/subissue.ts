@@ -213,14 +213,17 @@ export async function subissueWorkflow(input: SubissueWorkflowInput): Promise<Su
     if (stack && !pr.merged && pr.base !== prBase) await github.retargetPullRequest({ repo, pullNumber: pr.number, base: prBase });
     const opened = { number: pr.number, url: pr.url, merged: pr.merged };
     prRef = opened;
+    const reportOpen = () => report({ phase: 'pr-open', pr: opened, ...(stack ? { stackedOn: stillStacked?.number ?? null } : {}) });
+    const finishMirror = () => mirrorFinish(0, `PR #${pr.number} opened: ${pr.url}`);
+    const removeWorktree = () => onHost.removeWorktree({ worktreePath: worktree.path });
     if (notes) {
       // The parent (and the reviewer) learn of the PR first; the worktree goes meanwhile.
-      await report({ phase: 'pr-open', pr: opened, ...(stack ? { stackedOn: stillStacked?.number ?? null } : {}) });
-      await Promise.all([mirrorFinish(0, `PR #${pr.number} opened: ${pr.url}`), onHost.removeWorktree({ worktreePath: worktree.path })]);
+      await reportOpen();
+      await Promise.all([finishMirror(), removeWorktree()]);
     } else {
-      await mirrorFinish(0, `PR #${pr.number} opened: ${pr.url}`);
-      await onHost.removeWorktree({ worktreePath: worktree.path });
-      await report({ phase: 'pr-open', pr: opened, ...(stack ? { stackedOn: stillStacked?.number ?? null } : {}) });
+      await finishMirror();
+      await removeWorktree();
+      await reportOpen();
     }
 
     const waitForOwn = () => waitingForMerge.waitForMerge.executeWithOptions({ summary: `wait for PR #${pr.number} of #${sub.number} to merge` },

@@ -181,28 +181,25 @@ export interface SeedHomeInput {
   approvedApiKey?: string;
 }
 
-/** Marks onboarding done (an offline first run would exit 1) and pre-answers dialogs; keeps every other key. */
-/** Seeds ~/.claude.json (under Claude Code's own lock). Seeds asked for while one is written go into the next
- * write together: eight sessions starting at once cost two writes, not eight in a row. */
+/** Marks onboarding done (an offline first run would exit 1) and pre-answers dialogs; keeps every other key. Under
+ * Claude Code's own lock; seeds asked for while one is written go into the next write together: eight sessions
+ * starting at once cost two writes, not eight in a row. */
 export async function seedClaudeHome(input: SeedHomeInput): Promise<void> {
   const file = path.join(input.home, '.claude.json');
-  let state = homeUpdates.get(file);
-  if (!state) homeUpdates.set(file, (state = {}));
-  const queued = state.next;
-  if (queued) {
-    queued.inputs.push(input);
-    return queued.done;
+  const updates = homeUpdates.get(file) ?? {};
+  homeUpdates.set(file, updates);
+  if (updates.next) {
+    updates.next.inputs.push(input);
+    return updates.next.done;
   }
   const inputs = [input];
-  const after = state.running ?? Promise.resolve();
-  const done = after.catch(() => undefined).then(() => {
-    const batch = state as NonNullable<typeof state>;
-    batch.next = undefined;
-    const writing = withClaudeConfigLock(file, () => updateClaudeJson(file, mergeSeeds(inputs)));
-    batch.running = writing;
-    return writing;
+  const done = (updates.running ?? Promise.resolve()).catch(() => undefined).then(() => {
+    // From here on, seeds asked for wait for this write and go into the one after it.
+    updates.next = undefined;
+    updates.running = withClaudeConfigLock(file, () => updateClaudeJson(file, mergeSeeds(inputs)));
+    return updates.running;
   });
-  state.next = { inputs, done };
+  updates.next = { inputs, done };
   return done;
 }
 
