@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { AgentProgress, AgentSessionResult, ApprovalRecord } from '../types.js';
 import { readExitCode, type SessionFiles } from './session-files.js';
 import { sleep } from '../pane-pool.js';
-import type { TmuxAdapter } from '../../adapters/tmux.js';
+import type { PaneInfo, TmuxAdapter } from '../../adapters/tmux.js';
 import { detectDialog } from './dialogs.js';
 import { sharedPaneList } from './pane-reads.js';
 
@@ -47,13 +47,18 @@ export type PaneState = 'alive' | 'dead' | 'gone';
 
 export async function paneState(pane: SessionPane): Promise<PaneState> {
   try {
-    const found = (await sharedPaneList(pane.tmux, pane.session)).find((p) => p.id === pane.paneId);
-    if (!found) return 'gone';
-    // A tmux server started anew reuses pane ids: a pane that runs another process than this session's wrapper
-    // (whose pid is the pane's) is not this session's pane.
     const wrapper = Number((await readFile(pane.files.pid, 'utf8').catch(() => '')).trim());
-    if (wrapper && found.pid !== wrapper) return 'gone';
-    return found.dead ? 'dead' : 'alive';
+    const judge = (panes: PaneInfo[]): PaneState => {
+      const found = panes.find((p) => p.id === pane.paneId);
+      // A tmux server started anew reuses pane ids: a pane that runs another process than this session's wrapper
+      // (whose pid is the pane's) is not this session's pane.
+      if (!found || (wrapper && found.pid !== wrapper)) return 'gone';
+      return found.dead ? 'dead' : 'alive';
+    };
+    // The list shared with the other watchers answers "alive"; it may predate this pane's respawn, so an end is
+    // confirmed by a list of its own.
+    const shared = judge(await sharedPaneList(pane.tmux, pane.session));
+    return shared === 'alive' ? shared : judge(await pane.tmux.listPanes(pane.session));
   } catch {
     // No server or no session: gone. A server that still has the session failed us once: look again next poll.
     return (await pane.tmux.hasSession(pane.session).catch(() => false)) ? 'alive' : 'gone';
