@@ -1,7 +1,7 @@
 // Activities of the dispatcher and of the subissues that ask it for slots: they talk to Temporal itself, through
 // the client of the worker that runs them.
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { DEPENDENCY_FAILED } from '../shared/failures.js';
 import { dispatcherWorkflowId, type SlotRequest } from '../shared/dispatch.js';
 import { requestSlotSignal } from '../shared/messages.js';
@@ -10,20 +10,19 @@ export function createDispatchActivities() {
   return {
     /** Asks the dispatcher for a slot, starting it first when it does not run (a fresh server, or it was ended). */
     async requestAgentSlot(request: SlotRequest): Promise<void> {
-      const { client, info } = Context.current();
-      await client.workflow.signalWithStart('dispatcherWorkflow', {
+      const { info } = Context.current();
+      await withTemporal((client) => client.workflow.signalWithStart('dispatcherWorkflow', {
         workflowId: dispatcherWorkflowId(info.taskQueue),
         taskQueue: info.taskQueue,
         args: [{}],
         signal: requestSlotSignal,
         signalArgs: [request],
         staticSummary: 'ccp dispatcher: who runs an agent now',
-      });
+      }));
     },
 
     /** Of these workflows, the ones that are not running any more (or never were). */
-    async endedWorkflows(input: { workflowIds: string[] }): Promise<string[]> {
-      const { client } = Context.current();
+    endedWorkflows: (input: { workflowIds: string[] }): Promise<string[]> => withTemporal(async (client) => {
       const ended: string[] = [];
       for (const id of input.workflowIds) {
         try {
@@ -35,13 +34,12 @@ export function createDispatchActivities() {
         }
       }
       return ended;
-    },
+    }),
 
     /** How these subissue workflows ended, for those that did: a parent's continued run watches the children an
      * earlier run started, whose end only their own last signal would tell it (none when terminated by hand). Read
      * from the closing event, never by waiting on a result. */
-    async childOutcomes(input: { workflowIds: string[] }): Promise<ChildOutcome[]> {
-      const { client } = Context.current();
+    childOutcomes: (input: { workflowIds: string[] }): Promise<ChildOutcome[]> => withTemporal(async (client) => {
       const outcomes: ChildOutcome[] = [];
       for (const workflowId of input.workflowIds) {
         const handle = client.workflow.getHandle(workflowId);
@@ -55,7 +53,7 @@ export function createDispatchActivities() {
         }
       }
       return outcomes;
-    },
+    }),
   };
 }
 
@@ -76,6 +74,13 @@ function closingOutcome(event: HistoryEvent | undefined): Omit<ChildOutcome, 'wo
   while (cause?.cause) cause = cause.cause;
   const blocked = cause?.applicationFailureInfo?.type === DEPENDENCY_FAILED;
   return { end: blocked ? 'blocked' : 'failed', error: cause?.message ?? failure?.message ?? 'its workflow failed' };
+}
+
+/** Runs the activity's calls to Temporal under its cancellation: a worker shutting down cancels them, instead of
+ * their retries going on after the connection closed ("Channel has been shut down", uncaught, from a timer). */
+function withTemporal<T>(calls: (client: Client) => Promise<T>): Promise<T> {
+  const { client, cancellationSignal } = Context.current();
+  return client.withAbortSignal(cancellationSignal, () => calls(client));
 }
 
 /** How a subissue workflow ended (childOutcomes). */
